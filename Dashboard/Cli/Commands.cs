@@ -1,0 +1,69 @@
+using Dashboard.Mqtt;
+using Dashboard.Replay;
+
+namespace Dashboard.Cli;
+
+/// <summary>
+/// Commands that run one part of the product on its own instead of the web app:
+/// <c>replay</c> publishes the demo engines to any broker.
+/// </summary>
+public static class Commands
+{
+    private static readonly Dictionary<string, Func<string[], Task<int>>> Handlers = new(StringComparer.Ordinal)
+    {
+        ["replay"] = RunReplayAsync,
+    };
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);
+
+    public static Task<int> RunAsync(string[] args) => Handlers[args[0]](args[1..]);
+
+    /// <summary>
+    /// Maps the short options <c>--host</c>, <c>--port</c>, <c>--username</c>, <c>--password</c> and
+    /// <c>--prefix</c> to their configuration keys and disables the embedded broker, so a command talks to
+    /// the broker it is given; other arguments pass through as configuration (<c>--Key=value</c>).
+    /// </summary>
+    public static string[] BrokerArguments(string[] args)
+    {
+        var mapped = new List<string> { "--Mqtt:EmbeddedBroker:Enabled=false" };
+        for (var i = 0; i < args.Length; i++)
+        {
+            var key = args[i] switch
+            {
+                "--host" => "Mqtt:Host",
+                "--port" => "Mqtt:Port",
+                "--username" => "Mqtt:Username",
+                "--password" => "Mqtt:Password",
+                "--prefix" => "Mqtt:TopicPrefix",
+                _ => null,
+            };
+
+            if (key is null)
+            {
+                mapped.Add(args[i]);
+            }
+            else if (i + 1 < args.Length)
+            {
+                mapped.Add($"--{key}={args[++i]}");
+            }
+            else
+            {
+                throw new ArgumentException($"Option {args[i]} needs a value, for example {args[i]} {(args[i] == "--port" ? "1883" : "localhost")}.");
+            }
+        }
+
+        return mapped.ToArray();
+    }
+
+    private static async Task<int> RunReplayAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(BrokerArguments(args));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<MqttOptions>().Bind(builder.Configuration.GetSection(MqttOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        builder.Configuration["Replay:Enabled"] = "true";
+        builder.AddReplay();
+        await builder.Build().RunAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+using Dashboard.Api;
+using Dashboard.Components;
+using Dashboard.Mqtt;
+using Dashboard.Replay;
+using Dashboard.Telemetry;
+using MudBlazor.Services;
+
+namespace Dashboard.Hosting;
+
+/// <summary>
+/// Composes the web app from its features. Tests build the same app through <see cref="Build"/>.
+/// </summary>
+public static class DashboardApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddMqttIngest();
+        builder.AddLiveTelemetry();
+        builder.AddReplay();
+        builder.AddDashboardUi();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseDashboardUi();
+        app.MapAssetEndpoints();
+        return app;
+    }
+
+    private static void AddDashboardUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+    }
+
+    private static void UseDashboardUi(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapOpenApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}

@@ -1,0 +1,46 @@
+using Dashboard.Mqtt;
+
+namespace Dashboard.Hosting;
+
+/// <summary>
+/// Log messages of the app, one method per event. Event ids are grouped by area: 1000 MQTT, 1100 ingest,
+/// 2000 storage, 3000 estimation, 4000 alerts, 5000 security, 6000 replay.
+/// </summary>
+internal static partial class LogMessages
+{
+    [LoggerMessage(1000, LogLevel.Information, "MQTT client {Name} connected to {Broker} (session present: {SessionPresent})")]
+    public static partial void MqttConnected(ILogger logger, string name, string broker, bool sessionPresent);
+
+    [LoggerMessage(1001, LogLevel.Warning, "MQTT client {Name} lost its connection to {Broker}; reconnecting")]
+    public static partial void MqttDisconnected(ILogger logger, string name, string broker);
+
+    [LoggerMessage(1002, LogLevel.Warning, "MQTT client {Name} could not connect to {Broker} (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void MqttConnectFailed(ILogger logger, Exception exception, string name, string broker, int attempt, TimeSpan delay);
+
+    [LoggerMessage(1003, LogLevel.Debug, "MQTT client {Name} did not disconnect cleanly")]
+    public static partial void MqttDisconnectFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(1004, LogLevel.Information, "MQTT client {Name} subscribed to {TopicFilters}")]
+    public static partial void MqttSubscribed(ILogger logger, string name, string topicFilters);
+
+    [LoggerMessage(1010, LogLevel.Information, "Embedded MQTT broker listening on {Address}:{Port}")]
+    public static partial void EmbeddedBrokerStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Embedded MQTT broker dropped a message for client {ClientId} on {Topic}: its queue is full (Mqtt:EmbeddedBroker:MaxPendingMessagesPerClient)")]
+    public static partial void EmbeddedBrokerDropped(ILogger logger, string clientId, string topic);
+
+    [LoggerMessage(1100, LogLevel.Warning, "Rejected MQTT message on {Topic}: {Reason}: {Detail} ({Suppressed} more rejections since the last log line)")]
+    public static partial void MessageRejected(ILogger logger, string topic, RejectReason reason, string detail, long suppressed);
+
+    [LoggerMessage(1101, LogLevel.Error, "Ingest consumer failed on a message from {Asset}; the message is skipped")]
+    public static partial void IngestConsumerFailed(ILogger logger, Exception exception, string asset);
+
+    [LoggerMessage(6000, LogLevel.Information, "Replaying {Units} C-MAPSS units from {Path} every {Interval} to {Broker}")]
+    public static partial void ReplayStarted(ILogger logger, int units, string path, TimeSpan interval, string broker);
+
+    [LoggerMessage(6001, LogLevel.Error, "Replay data file {Path} was not found; set Replay:DataFile or Replay:Enabled=false")]
+    public static partial void ReplayFileMissing(ILogger logger, string path);
+
+    [LoggerMessage(6002, LogLevel.Warning, "Replay could not publish a cycle; it continues with the next one")]
+    public static partial void ReplayPublishFailed(ILogger logger, Exception exception);
+}

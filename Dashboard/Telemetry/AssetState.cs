@@ -1,0 +1,114 @@
+namespace Dashboard.Telemetry;
+
+/// <summary>
+/// The latest value of one metric and the time of the reading that carried it. A null value is a gap.
+/// </summary>
+public readonly record struct LatestValue(DateTimeOffset Timestamp, double? Value);
+
+/// <summary>
+/// An immutable view of one asset's live state, rebuilt only when the asset changes.
+/// </summary>
+public sealed record AssetSnapshot(
+    AssetKey Key,
+    long Version,
+    DateTimeOffset? LastReadingAt,
+    DateTimeOffset? LastReceivedAt,
+    IReadOnlyDictionary<string, LatestValue> Latest,
+    IReadOnlyDictionary<string, HealthEstimate> EstimatesByModel)
+{
+    /// <summary>The newest estimate of any model, or null when no model has published one.</summary>
+    public HealthEstimate? NewestEstimate => EstimatesByModel.Values.MaxBy(estimate => estimate.Timestamp);
+}
+
+/// <summary>
+/// Live state of one asset: latest values, a bounded window per metric and the estimates of each model.
+/// </summary>
+internal sealed class AssetState(AssetKey key, int windowCapacity)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, LatestValue> _latest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MetricWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HealthEstimate> _estimates = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastReadingAt;
+    private DateTimeOffset? _lastReceivedAt;
+    private long _version;
+    private AssetSnapshot? _snapshot;
+
+    public AssetKey Key => key;
+
+    public void Apply(TelemetryReading reading, DateTimeOffset receivedAt)
+    {
+        lock (_lock)
+        {
+            foreach (var (metric, value) in reading.Values)
+            {
+                var point = new TrendPoint(reading.Timestamp, value);
+                if (!_windows.TryGetValue(metric, out var window))
+                {
+                    window = new MetricWindow(windowCapacity);
+                    _windows.Add(metric, window);
+                }
+
+                window.Add(point);
+
+                // A reading older than the latest one is kept in the window but does not replace the latest value.
+                if (!_latest.TryGetValue(metric, out var latest) || reading.Timestamp >= latest.Timestamp)
+                {
+                    _latest[metric] = new LatestValue(reading.Timestamp, value);
+                }
+            }
+
+            if (_lastReadingAt is null || reading.Timestamp > _lastReadingAt)
+            {
+                _lastReadingAt = reading.Timestamp;
+            }
+
+            _lastReceivedAt = receivedAt;
+            Changed();
+        }
+    }
+
+    /// <summary>Stores an estimate unless the same model already published a newer one.</summary>
+    public bool Apply(HealthEstimate estimate)
+    {
+        lock (_lock)
+        {
+            if (_estimates.TryGetValue(estimate.Model, out var current) && current.Timestamp > estimate.Timestamp)
+            {
+                return false;
+            }
+
+            _estimates[estimate.Model] = estimate;
+            Changed();
+            return true;
+        }
+    }
+
+    public AssetSnapshot Snapshot()
+    {
+        lock (_lock)
+        {
+            return _snapshot ??= new AssetSnapshot(
+                key,
+                _version,
+                _lastReadingAt,
+                _lastReceivedAt,
+                new Dictionary<string, LatestValue>(_latest, StringComparer.Ordinal),
+                new Dictionary<string, HealthEstimate>(_estimates, StringComparer.Ordinal));
+        }
+    }
+
+    public TrendPoint[] Window(string metric, DateTimeOffset? after)
+    {
+        lock (_lock)
+        {
+            return _windows.TryGetValue(metric, out var window) ? window.CopyAfter(after) : [];
+        }
+    }
+
+    private void Changed()
+    {
+        _version++;
+        _snapshot = null;
+    }
+}

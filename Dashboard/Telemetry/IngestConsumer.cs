@@ -1,0 +1,51 @@
+using Dashboard.Hosting;
+using Dashboard.Mqtt;
+
+namespace Dashboard.Telemetry;
+
+/// <summary>
+/// Reads the ingest channel in arrival order, updates the live state at once, and passes every message on to
+/// the sink that stores and acknowledges it. Storage never delays the live view.
+/// </summary>
+public sealed class IngestConsumer(IngestChannel channel, LiveState live, IIngestSink sink, ILogger<IngestConsumer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var item in channel.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                if (item.Result.Reading is { } reading)
+                {
+                    live.Apply(reading, item.ReceivedAt);
+                }
+                else if (item.Result.Health is { } health)
+                {
+                    live.Apply(health);
+                }
+            }
+            catch (Exception e)
+            {
+                // A fault in a subscriber callback must not stop ingest; the message is still stored below.
+                var asset = item.Result.Reading?.Asset ?? item.Result.Health?.Asset;
+                LogMessages.IngestConsumerFailed(logger, e, asset?.ToString() ?? "unknown");
+            }
+
+            await sink.WriteAsync(item, stoppingToken);
+        }
+    }
+}
+
+/// <summary>
+/// The sink used when storage is disabled: it acknowledges each message as soon as the live state has it.
+/// </summary>
+public sealed class AcknowledgeOnlySink : IIngestSink
+{
+    public async ValueTask WriteAsync(IngestItem item, CancellationToken cancellationToken)
+    {
+        if (item.Ack is { } ack)
+        {
+            await ack.AcknowledgeAsync(cancellationToken);
+        }
+    }
+}
