@@ -2,6 +2,7 @@ using Dashboard.Api;
 using Dashboard.Components;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
+using Dashboard.Storage;
 using Dashboard.Telemetry;
 using MudBlazor.Services;
 
@@ -15,8 +16,9 @@ public static class DashboardApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddMqttIngest();
         builder.AddLiveTelemetry();
+        builder.AddStorage();
+        builder.AddMqttIngest();
         builder.AddReplay();
         builder.AddDashboardUi();
         configure?.Invoke(builder);
@@ -24,6 +26,7 @@ public static class DashboardApp
         var app = builder.Build();
         app.UseDashboardUi();
         app.MapAssetEndpoints();
+        app.MapHistoryEndpoints();
         return app;
     }
 

@@ -43,4 +43,34 @@ internal static partial class LogMessages
 
     [LoggerMessage(6002, LogLevel.Warning, "Replay could not publish a cycle; it continues with the next one")]
     public static partial void ReplayPublishFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2000, LogLevel.Information, "Storage: {Store}")]
+    public static partial void StorageSelected(ILogger logger, string store);
+
+    [LoggerMessage(2001, LogLevel.Information, "Applied {Provider} migration {Version} ({Name})")]
+    public static partial void MigrationApplied(ILogger logger, string provider, int version, string name);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Writing {Messages} messages to {Store} failed (attempt {Attempt}); retrying in {Delay}. The messages stay unacknowledged until they are stored")]
+    public static partial void BatchWriteFailed(ILogger logger, Exception exception, int messages, string store, int attempt, TimeSpan delay);
+
+    [LoggerMessage(2003, LogLevel.Information, "Storage recovered after {Attempts} failed attempts; {Messages} messages were waiting")]
+    public static partial void StorageRecovered(ILogger logger, int attempts, int messages);
+
+    [LoggerMessage(2004, LogLevel.Information, "Restored {Assets} assets from {Store}")]
+    public static partial void LiveStateRestored(ILogger logger, int assets, string store);
+
+    [LoggerMessage(2005, LogLevel.Information, "Retention deleted {Readings} readings, {Estimates} estimates and {Aggregates} minute aggregates")]
+    public static partial void RetentionDeleted(ILogger logger, long readings, long estimates, long aggregates);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Retention run failed; it runs again in {Interval}")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(2007, LogLevel.Error, "Loading the stored state failed; the dashboard starts with live data only")]
+    public static partial void LiveStateRestoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2008, LogLevel.Warning, "Could not apply migrations to {Store} (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void MigrationFailed(ILogger logger, Exception exception, string store, int attempt, TimeSpan delay);
+
+    [LoggerMessage(2009, LogLevel.Error, "The store rejected a message from {Asset} for its content; the message is dropped so ingest can continue")]
+    public static partial void MessageNotStorable(ILogger logger, Exception exception, string asset);
 }

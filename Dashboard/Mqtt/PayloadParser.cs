@@ -15,8 +15,8 @@ namespace Dashboard.Mqtt;
 /// </remarks>
 public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> options)
 {
-    /// <summary>Longest metric name kept; longer names are dropped as invalid values.</summary>
-    public const int MaxMetricNameLength = 200;
+    /// <summary>Longest site, asset, metric or model name accepted.</summary>
+    public const int MaxNameLength = 200;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 };
 
@@ -26,9 +26,12 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
 
     public ParseResult Parse(string topic, ReadOnlySequence<byte> payload, DateTimeOffset receivedAt)
     {
-        if (!topics.TryParse(topic, out var asset, out var kind) || kind == TopicKind.Alerts)
+        if (!topics.TryParse(topic, out var asset, out var kind) || kind == TopicKind.Alerts
+            || !IsValidName(asset.Site) || !IsValidName(asset.Asset))
         {
-            return ParseResult.Rejected(RejectReason.InvalidTopic, $"topic '{topic}' is not {topics.Prefix}/{{site}}/{{asset}}/telemetry or …/health with non-empty site and asset.");
+            return ParseResult.Rejected(
+                RejectReason.InvalidTopic,
+                $"topic '{topic}' is not {topics.Prefix}/{{site}}/{{asset}}/telemetry or …/health with site and asset of 1 to {MaxNameLength} characters and no control characters.");
         }
 
         if (payload.Length > _options.MaxPayloadBytes)
@@ -162,13 +165,13 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
             else if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } name)
+                if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } name && IsValidName(name))
                 {
                     model = name;
                 }
                 else
                 {
-                    problem ??= $"'model' must be a non-empty string, but is {TokenText(ref reader)}.";
+                    problem ??= $"'model' must be a string of 1 to {MaxNameLength} characters without control characters, but is {TokenText(ref reader)}.";
                     reader.Skip();
                 }
             }
@@ -277,6 +280,28 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
         return null;
     }
 
+    /// <summary>
+    /// Returns whether a site, asset, metric or model name can be stored and shown: 1 to
+    /// <see cref="MaxNameLength"/> characters and no control characters (PostgreSQL text cannot hold NUL).
+    /// </summary>
+    public static bool IsValidName(string name)
+    {
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static RulUnit? ParseUnit(string? text) => text switch
     {
         "cycles" => RulUnit.Cycles,
@@ -315,7 +340,7 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
                 continue;
             }
 
-            if (metric.Length is 0 or > MaxMetricNameLength)
+            if (!IsValidName(metric))
             {
                 dropped++;
                 continue;

@@ -68,6 +68,45 @@ internal sealed class AssetState(AssetKey key, int windowCapacity)
         }
     }
 
+    /// <summary>
+    /// Restores latest values loaded from the store after a restart. Values newer than a restored one are
+    /// kept, so a restore that runs after the first live messages loses nothing.
+    /// </summary>
+    public void Restore(IEnumerable<(string Metric, DateTimeOffset Timestamp, double? Value)> latest)
+    {
+        lock (_lock)
+        {
+            foreach (var (metric, timestamp, value) in latest)
+            {
+                if (_latest.TryGetValue(metric, out var current) && current.Timestamp >= timestamp)
+                {
+                    continue;
+                }
+
+                _latest[metric] = new LatestValue(timestamp, value);
+                if (!_windows.TryGetValue(metric, out var window))
+                {
+                    window = new MetricWindow(windowCapacity);
+                    _windows.Add(metric, window);
+                }
+
+                window.Add(new TrendPoint(timestamp, value));
+                if (_lastReadingAt is null || timestamp > _lastReadingAt)
+                {
+                    _lastReadingAt = timestamp;
+                }
+
+                // The receive time was not stored; the reading time stands in for it, so ages stay honest.
+                if (_lastReceivedAt is null || timestamp > _lastReceivedAt)
+                {
+                    _lastReceivedAt = timestamp;
+                }
+            }
+
+            Changed();
+        }
+    }
+
     /// <summary>Stores an estimate unless the same model already published a newer one.</summary>
     public bool Apply(HealthEstimate estimate)
     {

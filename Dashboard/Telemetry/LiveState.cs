@@ -48,6 +48,19 @@ public sealed class LiveState(IOptions<LiveOptions> options, TimeProvider time)
         }
     }
 
+    /// <summary>Restores what the store knew about an asset before a restart.</summary>
+    public void Restore(AssetKey key, IEnumerable<(string Metric, DateTimeOffset Timestamp, double? Value)> latest, IEnumerable<HealthEstimate> estimates)
+    {
+        var asset = GetOrAdd(key);
+        asset.Restore(latest);
+        foreach (var estimate in estimates)
+        {
+            asset.Apply(estimate);
+        }
+
+        Notify(asset);
+    }
+
     public IReadOnlyList<AssetSnapshot> Snapshot() =>
         _assets.Values.Select(asset => asset.Snapshot()).OrderBy(snapshot => snapshot.Key).ToArray();
 
