@@ -1,9 +1,11 @@
 using Dashboard.Api;
 using Dashboard.Components;
+using Dashboard.Components.Shared;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
 using Dashboard.Storage;
 using Dashboard.Telemetry;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 
 namespace Dashboard.Hosting;
@@ -34,6 +36,8 @@ public static class DashboardApp
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<CircuitEvents>();
+        builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitEvents>());
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
     }

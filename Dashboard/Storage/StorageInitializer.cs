@@ -25,6 +25,7 @@ public sealed class StorageReadiness
 public sealed class StorageInitializer(
     IReadingStore store,
     StorageReadiness readiness,
+    StorageStats stats,
     LiveState live,
     IOptions<StorageOptions> options,
     TimeProvider time,
@@ -37,6 +38,7 @@ public sealed class StorageInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         LogMessages.StorageSelected(logger, store.Description);
+        stats.Store = store.Description;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartupAttemptTimeout);
         try

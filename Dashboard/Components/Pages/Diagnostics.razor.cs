@@ -1,4 +1,5 @@
 using Dashboard.Mqtt;
+using Dashboard.Storage;
 using Microsoft.AspNetCore.Components;
 
 namespace Dashboard.Components.Pages;
@@ -15,6 +16,9 @@ public partial class Diagnostics
 
     [Inject]
     public required EmbeddedMqttBroker Broker { get; init; }
+
+    [Inject]
+    public required StorageStats Storage { get; init; }
 
     private string ConnectionIcon => Stats.ConnectionState == BrokerConnectionState.Connected
         ? MudBlazor.Icons.Material.Filled.CheckCircle
