@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Dashboard.Alerts;
 using Dashboard.Api;
 using Dashboard.Components;
 using Dashboard.Components.Shared;
@@ -22,6 +24,7 @@ public static class DashboardApp
         builder.AddStorage();
         builder.AddMqttIngest();
         builder.AddReplay();
+        builder.AddAlerts();
         builder.AddDashboardUi();
         configure?.Invoke(builder);
 
@@ -29,6 +32,7 @@ public static class DashboardApp
         app.UseDashboardUi();
         app.MapAssetEndpoints();
         app.MapHistoryEndpoints();
+        app.MapAlertEndpoints();
         return app;
     }
 
@@ -37,8 +41,21 @@ public static class DashboardApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<CircuitEvents>();
+        builder.Services.AddScoped<CurrentUser>();
+        builder.Services.AddScoped<UserPermissions>();
+        builder.Services.AddCascadingAuthenticationState();
+
+        // TODO: replace these allow-all policies with the role policies of sign-in and roles.
+        builder.Services.AddAuthorizationCore(options =>
+        {
+            foreach (var permission in Enum.GetValues<UserPermission>())
+            {
+                options.AddPolicy(UserPermissions.PolicyName(permission), policy => policy.RequireAssertion(_ => true));
+            }
+        });
         builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitEvents>());
         builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
     }
 
