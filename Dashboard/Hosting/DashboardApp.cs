@@ -3,6 +3,7 @@ using Dashboard.Alerts;
 using Dashboard.Api;
 using Dashboard.Components;
 using Dashboard.Components.Shared;
+using Dashboard.Estimation;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
 using Dashboard.Storage;
@@ -25,6 +26,7 @@ public static class DashboardApp
         builder.AddMqttIngest();
         builder.AddReplay();
         builder.AddAlerts();
+        builder.AddEstimation();
         builder.AddDashboardUi();
         configure?.Invoke(builder);
 

@@ -92,4 +92,13 @@ internal static partial class LogMessages
 
     [LoggerMessage(4004, LogLevel.Information, "Alert rule {RuleId} ({Name}) saved by {User}")]
     public static partial void RuleSaved(ILogger logger, long ruleId, string name, string user);
+
+    [LoggerMessage(3000, LogLevel.Warning, "Estimating {Asset} failed; its other estimates and other assets continue")]
+    public static partial void EstimateFailed(ILogger logger, Exception exception, string asset);
+
+    [LoggerMessage(3001, LogLevel.Information, "Loaded RUL model {Model} from {Path}")]
+    public static partial void RulModelLoaded(ILogger logger, string model, string path);
+
+    [LoggerMessage(3002, LogLevel.Error, "RUL model file {Path} was not found or could not be read; turbofans get the generic method only. Run 'train-rul' or set Estimation:Turbofan:ModelFile")]
+    public static partial void RulModelMissing(ILogger logger, Exception? exception, string path);
 }
