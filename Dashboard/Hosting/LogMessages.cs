@@ -24,6 +24,9 @@ internal static partial class LogMessages
     [LoggerMessage(1004, LogLevel.Information, "MQTT client {Name} subscribed to {TopicFilters}")]
     public static partial void MqttSubscribed(ILogger logger, string name, string topicFilters);
 
+    [LoggerMessage(1006, LogLevel.Warning, "The broker does not support shared subscriptions; subscribing without group {Group}, so every instance receives every message")]
+    public static partial void SharedSubscriptionsUnavailable(ILogger logger, string group);
+
     [LoggerMessage(1005, LogLevel.Warning, "Publishing to {Topic} failed; the message is sent again once the broker is reachable")]
     public static partial void PublishFailed(ILogger logger, Exception exception, string topic);
 
