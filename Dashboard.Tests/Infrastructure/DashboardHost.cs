@@ -86,6 +86,17 @@ public sealed class DashboardHost : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Arguments that any in-process build of the app needs: without the application name, the static web
+    /// asset manifests are looked up under the test host's name and <c>MapStaticAssets</c> throws.
+    /// </summary>
+    public static readonly IReadOnlyList<string> InProcessArguments =
+    [
+        "--applicationName=Dashboard",
+        "--environment=Development",
+        $"--contentRoot={AppContext.BaseDirectory}",
+    ];
+
     private readonly WebApplication _app;
 
     private DashboardHost(WebApplication app, InMemoryLoggerProvider logs, int httpPort, BrokerAddress broker)
@@ -120,11 +131,7 @@ public sealed class DashboardHost : IAsyncDisposable
         var httpPort = LoopbackPort.Allocate();
         var embeddedPort = LoopbackPort.Allocate();
         var arguments = options.BuildArguments(httpPort, embeddedPort);
-        arguments.AddRange([
-            "--applicationName=Dashboard",
-            "--environment=Development",
-            $"--contentRoot={AppContext.BaseDirectory}",
-        ]);
+        arguments.AddRange(InProcessArguments);
 
         var logs = new InMemoryLoggerProvider();
         var app = DashboardApp.Build(arguments.ToArray(), builder =>
