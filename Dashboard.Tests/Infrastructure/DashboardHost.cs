@@ -28,6 +28,12 @@ public sealed record DashboardHostOptions
     /// </summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Folder of the app's SQLite store; null gives every start a new empty folder under the temp path. Pass
+    /// the same folder to a second start to test a restart.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>Changes to the builder after the app's own registrations, such as a fake service (in-process only).</summary>
     public Action<WebApplicationBuilder>? Configure { get; init; }
 
@@ -42,6 +48,7 @@ public sealed record DashboardHostOptions
             // Unique client ids, so apps of parallel tests never take over each other's session on a shared broker.
             ["Mqtt:ClientId"] = $"dashboard-ingest-{Guid.NewGuid():N}",
             ["Replay:ClientId"] = $"dashboard-replay-{Guid.NewGuid():N}",
+            ["Storage:DataDirectory"] = DataDirectory ?? Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N")),
         };
 
         if (ExternalBroker is { } broker)

@@ -144,7 +144,7 @@ public sealed class PayloadParserTests
     [Fact]
     public void Telemetry_MetricNameLength_IsLimited()
     {
-        var longest = new string('m', PayloadParser.MaxMetricNameLength);
+        var longest = new string('m', PayloadParser.MaxNameLength);
         var tooLong = longest + "m";
 
         var result = Parse($$"""{ {{Ts}}, "values": {"{{longest}}": 1, "{{tooLong}}": 2} }""");
