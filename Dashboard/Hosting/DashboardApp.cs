@@ -35,6 +35,7 @@ public static class DashboardApp
         app.MapAssetEndpoints();
         app.MapHistoryEndpoints();
         app.MapAlertEndpoints();
+        app.MapPlannerEndpoints();
         return app;
     }
 
