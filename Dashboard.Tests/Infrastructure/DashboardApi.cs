@@ -15,7 +15,7 @@ public static class DashboardApi
     public static string AssetPath(AssetKey asset) =>
         $"api/assets/{Uri.EscapeDataString(asset.Site)}/{Uri.EscapeDataString(asset.Asset)}";
 
-    /// <summary>Returns the asset, or null while the API answers 404 for it.</summary>
+    /// <summary>Returns the asset, or null while the API returns 404 for it.</summary>
     public static async Task<AssetDetail?> GetAssetAsync(this HttpClient http, AssetKey asset)
     {
         using var response = await http.GetAsync(AssetPath(asset));
