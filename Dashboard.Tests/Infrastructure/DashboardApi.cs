@@ -9,7 +9,10 @@ namespace Dashboard.Tests.Infrastructure;
 /// </summary>
 public static class DashboardApi
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     /// <summary>Returns the path of one asset, with both ids escaped as URI data.</summary>
     public static string AssetPath(AssetKey asset) =>
