@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// The fixtures start Debian's mosquitto, PostgreSQL and Chromium and send POSIX signals.
+[assembly: SupportedOSPlatform("linux")]
