@@ -3,6 +3,7 @@ using Dashboard.Components;
 using Dashboard.Components.Shared;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
+using Dashboard.Security;
 using Dashboard.Storage;
 using Dashboard.Telemetry;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -22,13 +23,15 @@ public static class DashboardApp
         builder.AddStorage();
         builder.AddMqttIngest();
         builder.AddReplay();
+        builder.AddSecurity();
         builder.AddDashboardUi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseDashboardUi();
-        app.MapAssetEndpoints();
-        app.MapHistoryEndpoints();
+        app.MapAssetEndpoints().RequireAuthorization(Policies.View);
+        app.MapHistoryEndpoints().RequireAuthorization(Policies.View);
+        app.MapSecurityEndpoints();
         return app;
     }
 
@@ -44,14 +47,16 @@ public static class DashboardApp
 
     private static void UseDashboardUi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseSecurity();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
