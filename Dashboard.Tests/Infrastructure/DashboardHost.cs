@@ -28,6 +28,12 @@ public sealed record DashboardHostOptions
     /// </summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Folder of the app's SQLite store; null gives every start a new empty folder under the temp path. Pass
+    /// the same folder to a second start to test a restart.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>Changes to the builder after the app's own registrations, such as a fake service (in-process only).</summary>
     public Action<WebApplicationBuilder>? Configure { get; init; }
 
@@ -42,6 +48,7 @@ public sealed record DashboardHostOptions
             // Unique client ids, so apps of parallel tests never take over each other's session on a shared broker.
             ["Mqtt:ClientId"] = $"dashboard-ingest-{Guid.NewGuid():N}",
             ["Replay:ClientId"] = $"dashboard-replay-{Guid.NewGuid():N}",
+            ["Storage:DataDirectory"] = DataDirectory ?? Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N")),
         };
 
         if (ExternalBroker is { } broker)
@@ -86,6 +93,17 @@ public sealed class DashboardHost : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Arguments that any in-process build of the app needs: without the application name, the static web
+    /// asset manifests are looked up under the test host's name and <c>MapStaticAssets</c> throws.
+    /// </summary>
+    public static readonly IReadOnlyList<string> InProcessArguments =
+    [
+        "--applicationName=Dashboard",
+        "--environment=Development",
+        $"--contentRoot={AppContext.BaseDirectory}",
+    ];
+
     private readonly WebApplication _app;
 
     private DashboardHost(WebApplication app, InMemoryLoggerProvider logs, int httpPort, BrokerAddress broker)
@@ -120,11 +138,7 @@ public sealed class DashboardHost : IAsyncDisposable
         var httpPort = LoopbackPort.Allocate();
         var embeddedPort = LoopbackPort.Allocate();
         var arguments = options.BuildArguments(httpPort, embeddedPort);
-        arguments.AddRange([
-            "--applicationName=Dashboard",
-            "--environment=Development",
-            $"--contentRoot={AppContext.BaseDirectory}",
-        ]);
+        arguments.AddRange(InProcessArguments);
 
         var logs = new InMemoryLoggerProvider();
         var app = DashboardApp.Build(arguments.ToArray(), builder =>

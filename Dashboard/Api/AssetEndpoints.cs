@@ -16,9 +16,11 @@ public static class AssetEndpoints
             .WithName("ListAssets")
             .WithSummary("Every known asset with its site, id, last reading time and latest values.");
 
+        // ProblemHttpResult carries no status metadata, so the 404 is declared for the OpenAPI document.
         api.MapGet("/assets/{site}/{asset}", GetAsset)
             .WithName("GetAsset")
-            .WithSummary("Latest values, health and RUL of one asset.");
+            .WithSummary("Latest values, health and RUL of one asset.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/ingest/stats", GetIngestStats)
             .WithName("GetIngestStats")

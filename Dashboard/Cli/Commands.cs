@@ -1,17 +1,21 @@
+using Dashboard.Estimation;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
+using Dashboard.Telemetry;
 
 namespace Dashboard.Cli;
 
 /// <summary>
 /// Commands that run one part of the product on its own instead of the web app:
-/// <c>replay</c> publishes the demo engines to any broker.
+/// <c>replay</c> publishes the demo engines to any broker, and <c>estimator</c> runs the built-in estimator
+/// without the web UI.
 /// </summary>
 public static class Commands
 {
     private static readonly Dictionary<string, Func<string[], Task<int>>> Handlers = new(StringComparer.Ordinal)
     {
         ["replay"] = RunReplayAsync,
+        ["estimator"] = RunEstimatorAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);
@@ -53,6 +57,27 @@ public static class Commands
         }
 
         return mapped.ToArray();
+    }
+
+    /// <summary>
+    /// Runs the estimator alone: it subscribes to telemetry through the shared subscription group
+    /// <c>estimators</c> (so several instances split the assets) and publishes estimates to the health topic.
+    /// </summary>
+    private static async Task<int> RunEstimatorAsync(string[] args)
+    {
+        string[] defaults =
+        [
+            "--Mqtt:PersistentSession=false",
+            "--Mqtt:SharedSubscriptionGroup=estimators",
+            $"--Mqtt:ClientId=dashboard-estimator-{Guid.NewGuid():N}",
+            "--Estimation:Enabled=true",
+        ];
+        var builder = Host.CreateApplicationBuilder([.. defaults, .. BrokerArguments(args)]);
+        builder.AddMqttIngest(new IngestTopics([TopicKind.Telemetry]));
+        builder.AddLiveTelemetry();
+        builder.AddEstimation();
+        await builder.Build().RunAsync();
+        return 0;
     }
 
     private static async Task<int> RunReplayAsync(string[] args)

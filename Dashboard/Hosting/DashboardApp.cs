@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+using Dashboard.Alerts;
 using Dashboard.Api;
 using Dashboard.Components;
 using Dashboard.Components.Shared;
+using Dashboard.Estimation;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
 using Dashboard.Security;
@@ -23,6 +26,8 @@ public static class DashboardApp
         builder.AddStorage();
         builder.AddMqttIngest();
         builder.AddReplay();
+        builder.AddAlerts();
+        builder.AddEstimation();
         builder.AddSecurity();
         builder.AddDashboardUi();
         configure?.Invoke(builder);
@@ -31,6 +36,7 @@ public static class DashboardApp
         app.UseDashboardUi();
         app.MapAssetEndpoints().RequireAuthorization(Policies.View);
         app.MapHistoryEndpoints().RequireAuthorization(Policies.View);
+        app.MapAlertEndpoints();
         app.MapSecurityEndpoints();
         return app;
     }
@@ -40,8 +46,11 @@ public static class DashboardApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<CircuitEvents>();
+        builder.Services.AddScoped<CurrentUser>();
+        builder.Services.AddScoped<UserPermissions>();
         builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitEvents>());
         builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
     }
 

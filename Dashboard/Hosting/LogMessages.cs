@@ -1,3 +1,4 @@
+using Dashboard.Alerts;
 using Dashboard.Mqtt;
 
 namespace Dashboard.Hosting;
@@ -22,6 +23,12 @@ internal static partial class LogMessages
 
     [LoggerMessage(1004, LogLevel.Information, "MQTT client {Name} subscribed to {TopicFilters}")]
     public static partial void MqttSubscribed(ILogger logger, string name, string topicFilters);
+
+    [LoggerMessage(1006, LogLevel.Warning, "The broker does not support shared subscriptions; subscribing without group {Group}, so every instance receives every message")]
+    public static partial void SharedSubscriptionsUnavailable(ILogger logger, string group);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Publishing to {Topic} failed; the message is sent again once the broker is reachable")]
+    public static partial void PublishFailed(ILogger logger, Exception exception, string topic);
 
     [LoggerMessage(1010, LogLevel.Information, "Embedded MQTT broker listening on {Address}:{Port}")]
     public static partial void EmbeddedBrokerStarted(ILogger logger, string address, int port);
@@ -73,6 +80,30 @@ internal static partial class LogMessages
 
     [LoggerMessage(2009, LogLevel.Error, "The store rejected a message from {Asset} for its content; the message is dropped so ingest can continue")]
     public static partial void MessageNotStorable(ILogger logger, Exception exception, string asset);
+
+    [LoggerMessage(4000, LogLevel.Information, "Loaded {Rules} alert rules and {Open} alerts that are not normal")]
+    public static partial void AlertsLoaded(ILogger logger, int rules, int open);
+
+    [LoggerMessage(4001, LogLevel.Warning, "Alert store unavailable; alerts change in memory and are stored when it is back (next try in {Delay})")]
+    public static partial void AlertStoreFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Alert {AlertId} was changed by another instance; its stored state is used")]
+    public static partial void AlertConflict(ILogger logger, long alertId);
+
+    [LoggerMessage(4003, LogLevel.Information, "Alert {AlertId} {Event} by {User}")]
+    public static partial void AlertChangedByUser(ILogger logger, long alertId, AlertEventKind @event, string user);
+
+    [LoggerMessage(4004, LogLevel.Information, "Alert rule {RuleId} ({Name}) saved by {User}")]
+    public static partial void RuleSaved(ILogger logger, long ruleId, string name, string user);
+
+    [LoggerMessage(3000, LogLevel.Warning, "Estimating {Asset} failed; its other estimates and other assets continue")]
+    public static partial void EstimateFailed(ILogger logger, Exception exception, string asset);
+
+    [LoggerMessage(3001, LogLevel.Information, "Loaded RUL model {Model} from {Path}")]
+    public static partial void RulModelLoaded(ILogger logger, string model, string path);
+
+    [LoggerMessage(3002, LogLevel.Error, "RUL model file {Path} was not found or could not be read; turbofans get the generic method only. Run 'train-rul' or set Estimation:Turbofan:ModelFile")]
+    public static partial void RulModelMissing(ILogger logger, Exception? exception, string path);
 
     [LoggerMessage(5000, LogLevel.Information, "Security event {Event}: actor {Actor}, subject {Subject}, detail {Detail}, client {RemoteAddress}")]
     public static partial void SecurityEvent(ILogger logger, Security.Audit.AuditEvent @event, string actor, string subject, string detail, string remoteAddress);

@@ -10,12 +10,16 @@ namespace Dashboard.Mqtt;
 /// A string must be an ISO-8601 instant with an explicit offset or <c>Z</c>. A number is Unix epoch time,
 /// read as seconds when it lies in [978,307,200, 4,133,980,800), that is 2001-01-01 to 2101-01-01, and as
 /// milliseconds when it lies in the same span times 1,000. The two ranges do not overlap, so the unit follows
-/// from the magnitude; any other number is rejected.
+/// from the magnitude; any other number is rejected. Strings must name an instant in the same span, so a
+/// device whose clock was reset (1970, or year 1) is rejected whichever form it sends.
 /// </remarks>
 public static partial class MessageTimestamp
 {
     public const double MinEpochSeconds = 978_307_200;
     public const double EndEpochSeconds = 4_133_980_800;
+
+    private static readonly DateTimeOffset MinInstant = DateTimeOffset.FromUnixTimeSeconds((long)MinEpochSeconds);
+    private static readonly DateTimeOffset EndInstant = DateTimeOffset.FromUnixTimeSeconds((long)EndEpochSeconds);
 
     public static bool TryParseEpoch(double value, out DateTimeOffset timestamp)
     {
@@ -56,6 +60,11 @@ public static partial class MessageTimestamp
         }
 
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+
+        if (parsed.UtcTicks < MinInstant.UtcTicks || parsed.UtcTicks >= EndInstant.UtcTicks)
         {
             return false;
         }

@@ -48,7 +48,7 @@ public sealed class MqttIngestService : BackgroundService
         var (host, port) = MqttClientOptionsFactory.Endpoint(_options);
         _connection = new ManagedMqttConnection(
             client,
-            MqttClientOptionsFactory.Create(_options, _options.ClientId, persistentSession: true, logger),
+            MqttClientOptionsFactory.Create(_options, _options.ClientId, _options.PersistentSession, logger),
             "ingest",
             $"{host}:{port}",
             _options.MaxReconnectDelay,
@@ -80,10 +80,19 @@ public sealed class MqttIngestService : BackgroundService
         // when it did not (a new broker, or an expired session).
         var builder = new MqttClientSubscribeOptionsBuilder();
         var filters = new List<string>();
+        var group = _options.SharedSubscriptionGroup;
+        if (group is not null && !result.SharedSubscriptionAvailable)
+        {
+            // The embedded MQTTnet broker, for one, has no shared subscriptions: every instance then gets
+            // every message, which duplicates work but loses nothing.
+            LogMessages.SharedSubscriptionsUnavailable(_logger, group);
+            group = null;
+        }
+
         foreach (var kind in _kinds)
         {
             var filter = _parser.Topics.Filter(kind);
-            if (_options.SharedSubscriptionGroup is { } group)
+            if (group is not null)
             {
                 filter = $"$share/{group}/{filter}";
             }

@@ -23,6 +23,12 @@ public sealed class MqttOptions
     /// <summary>Client id of the ingest subscriber. It must be stable so the broker keeps its session across restarts.</summary>
     public string ClientId { get; set; } = "dashboard-ingest";
 
+    /// <summary>
+    /// Whether the subscriber keeps a persistent session, so the broker holds QoS 1 messages while it is away.
+    /// The standalone estimator turns it off: its estimates can be computed again from new readings.
+    /// </summary>
+    public bool PersistentSession { get; set; } = true;
+
     /// <summary>How long the broker keeps the subscriber's session and queued messages while it is disconnected.</summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(1);
 

@@ -55,8 +55,10 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
         {
             // Some JSON writers (Python's json module among them) emit bare NaN and Infinity; quoted, they
             // become invalid single values that are dropped and counted, and the rest of the message is kept.
+            // The retry decides unless the message is invalid for another reason too, so a message whose
+            // values are all non-finite is counted as having no valid values, not as invalid JSON.
             var retry = ParseJson(quoted, asset, kind, receivedAt);
-            if (retry.IsAccepted)
+            if (retry.Rejection != RejectReason.InvalidJson)
             {
                 return retry;
             }
@@ -234,6 +236,9 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
                     if (unit is null)
                     {
                         problem ??= $"'rul.unit' must be \"cycles\", \"hours\" or \"days\", but is {TokenText(ref reader)}.";
+
+                        // An object or array unit must be skipped whole, or its contents would be read as fields of 'rul'.
+                        reader.Skip();
                     }
 
                     break;
@@ -373,7 +378,7 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
                 var text = reader.GetString()!;
                 return MessageTimestamp.TryParseIso(text, out var fromText)
                     ? new TimestampField(fromText, null)
-                    : new TimestampField(default, $"'ts' \"{Truncate(text, 64)}\" is not an ISO-8601 instant with an offset or Z, such as 2026-03-01T12:00:00Z.");
+                    : new TimestampField(default, $"'ts' \"{Truncate(text, 64)}\" is not an ISO-8601 instant with an offset or Z between 2001 and 2100, such as 2026-03-01T12:00:00Z.");
             case JsonTokenType.Null:
                 return default;
             default:

@@ -16,7 +16,7 @@ public sealed class ReplayOptions
     public string Site { get; set; } = "demo";
 
     /// <summary>C-MAPSS training file to replay, relative to the app's folder unless absolute.</summary>
-    public string DataFile { get; set; } = Path.Combine("Data", "cmapss", "train_FD001.txt.gz");
+    public string DataFile { get; set; } = Path.Combine("Datasets", "cmapss", "train_FD001.txt.gz");
 
     /// <summary>How many units of the file to replay, from the first; 0 replays all.</summary>
     public int Units { get; set; }

@@ -32,13 +32,15 @@ public static class StorageServiceExtensions
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+            services.AddSingleton<SqlDialect>(sp => new PostgresDialect(sp.GetRequiredService<NpgsqlDataSource>()));
             services.AddSingleton<IReadingStore, PostgresReadingStore>();
         }
         else
         {
             var directory = Path.Combine(builder.Environment.ContentRootPath, settings.DataDirectory);
-            services.AddSingleton<IReadingStore>(sp =>
-                new SqliteReadingStore(Path.Combine(directory, "dashboard.db"), sp.GetRequiredService<ILogger<SqliteReadingStore>>()));
+            services.AddSingleton(_ => new SqliteDialect(Path.Combine(directory, "dashboard.db")));
+            services.AddSingleton<SqlDialect>(sp => sp.GetRequiredService<SqliteDialect>());
+            services.AddSingleton<IReadingStore, SqliteReadingStore>();
         }
 
         services.AddSingleton<StorageReadiness>();

@@ -7,7 +7,7 @@ namespace Dashboard.Telemetry;
 /// Reads the ingest channel in arrival order, updates the live state at once, and passes every message on to
 /// the sink that stores and acknowledges it. Storage never delays the live view.
 /// </summary>
-public sealed class IngestConsumer(IngestChannel channel, LiveState live, IIngestSink sink, ILogger<IngestConsumer> logger) : BackgroundService
+public sealed class IngestConsumer(IngestChannel channel, LiveState live, TelemetryFeed feed, IIngestSink sink, ILogger<IngestConsumer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,8 +23,13 @@ public sealed class IngestConsumer(IngestChannel channel, LiveState live, IInges
                 {
                     live.Apply(health);
                 }
+
+                if (item.Result.IsAccepted && feed.SubscriberCount > 0)
+                {
+                    await feed.PublishAsync(new TelemetryEvent(item.Result.Reading, item.Result.Health), stoppingToken);
+                }
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A fault in a subscriber callback must not stop ingest; the message is still stored below.
                 var asset = item.Result.Reading?.Asset ?? item.Result.Health?.Asset;

@@ -18,6 +18,7 @@ public static class TelemetryServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<EstimateOptions>().Bind(builder.Configuration.GetSection(EstimateOptions.SectionName));
         services.AddSingleton<LiveState>();
+        services.AddSingleton<TelemetryFeed>();
         services.AddSingleton<EstimateSelector>();
         services.TryAddSingleton<IIngestSink, AcknowledgeOnlySink>();
         services.AddHostedService<IngestConsumer>();

@@ -59,6 +59,9 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         }
     }
 
+    /// <summary>Schedules a throttled update, for changes from sources other than the live state (such as alerts).</summary>
+    protected void RequestUpdate() => _throttle?.Notify();
+
     /// <summary>Runs on the renderer's dispatcher after changes, at most at the configured rate.</summary>
     protected virtual Task OnLiveUpdateAsync()
     {

@@ -15,7 +15,9 @@ namespace Dashboard.Security.Data;
 /// The stores use plain ADO.NET with SQL that both providers accept, rather than Identity's Entity
 /// Framework Core stores, because the rest of the product keeps its schema in numbered SQL scripts
 /// (<see cref="SchemaMigrator"/>): one schema history and no second migration system. The providers differ
-/// only in how they store timestamps, which this class converts.
+/// only in how they store timestamps, which this class converts as <see cref="SqlDialect"/> does. Unlike
+/// <see cref="SqlDialect"/>, it also works with <c>Storage:Enabled=false</c>, because accounts are needed
+/// even when readings are not stored.
 /// </remarks>
 public abstract class SecurityDatabase
 {
@@ -119,13 +121,13 @@ public sealed class SqliteSecurityDatabase : SecurityDatabase
 
     public override async Task MigrateAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var store = new SqliteReadingStore(Path, loggerFactory.CreateLogger<SqliteReadingStore>());
+        var store = new SqliteReadingStore(new SqliteDialect(Path), loggerFactory.CreateLogger<SqliteReadingStore>());
         await store.MigrateAsync(cancellationToken);
     }
 
-    public override object ToDb(DateTimeOffset timestamp) => SqliteReadingStore.ToTicks(timestamp);
+    public override object ToDb(DateTimeOffset timestamp) => SqliteDialect.ToTicks(timestamp);
 
-    public override DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => SqliteReadingStore.FromTicks(reader.GetInt64(ordinal));
+    public override DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => SqliteDialect.FromTicks(reader.GetInt64(ordinal));
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {

@@ -9,31 +9,24 @@ namespace Dashboard.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteReadingStore : IReadingStore
 {
-    private readonly string _connectionString;
+    private readonly SqliteDialect _dialect;
     private readonly ILogger<SqliteReadingStore> _logger;
     private readonly ConcurrentDictionary<AssetKey, long> _assetIds = new();
     private readonly ConcurrentDictionary<string, long> _metricIds = new(StringComparer.Ordinal);
 
-    public SqliteReadingStore(string path, ILogger<SqliteReadingStore> logger)
+    public SqliteReadingStore(SqliteDialect dialect, ILogger<SqliteReadingStore> logger)
     {
-        Path = System.IO.Path.GetFullPath(path);
+        _dialect = dialect;
         _logger = logger;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
     }
 
-    public string Path { get; }
+    public string Path => _dialect.Path;
 
     public string Description => $"SQLite {Path}";
 
-    public static long ToTicks(DateTimeOffset timestamp) => timestamp.UtcTicks - DateTime.UnixEpoch.Ticks;
+    private static long ToTicks(DateTimeOffset timestamp) => SqliteDialect.ToTicks(timestamp);
 
-    public static DateTimeOffset FromTicks(long ticks) => new(ticks + DateTime.UnixEpoch.Ticks, TimeSpan.Zero);
+    private static DateTimeOffset FromTicks(long ticks) => SqliteDialect.FromTicks(ticks);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -385,15 +378,7 @@ public sealed class SqliteReadingStore : IReadingStore
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-
-        // FULL makes each commit durable before the messages in it are acknowledged to the broker.
-        await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000", cancellationToken);
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _dialect.OpenSqliteAsync(cancellationToken);
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {

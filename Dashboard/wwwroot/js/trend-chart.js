@@ -71,13 +71,16 @@ export function create(element, config) {
         dataLabels: { enabled: false },
         legend: { show: true, position: "top", horizontalAlign: "left" },
         xaxis: { type: "datetime", labels: { datetimeUTC: false } },
-        yaxis: {
-            decimalsInFloat: decimals,
-            title: config.yTitle ? { text: escapeHtml(config.yTitle) } : undefined,
-        },
+        yaxis: { decimalsInFloat: decimals },
         tooltip: { x: { format: "yyyy-MM-dd HH:mm:ss" }, shared: true },
         noData: { text: "No readings yet" },
     };
+
+    // Only set when given: an explicit `title: undefined` replaces ApexCharts' default title object, and
+    // rendering then fails reading `title.text`.
+    if (config.yTitle) {
+        options.yaxis.title = { text: escapeHtml(config.yTitle) };
+    }
 
     if (config.colors) {
         options.colors = config.colors;

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Dashboard.Tests.Infrastructure;
+
+namespace Dashboard.Tests.Api;
+
+public sealed class OpenApiTests(DashboardHostFixture fixture) : IClassFixture<DashboardHostFixture>
+{
+    [Theory]
+    [InlineData("/api/assets", "ListAssets")]
+    [InlineData("/api/assets/{site}/{asset}", "GetAsset")]
+    [InlineData("/api/ingest/stats", "GetIngestStats")]
+    public async Task Document_DescribesEndpoint(string path, string operationId)
+    {
+        using var document = JsonDocument.Parse(await fixture.Host.Http.GetStringAsync("openapi/v1.json"));
+
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty(path, out var item), $"The document has no path {path}.");
+        var get = item.GetProperty("get");
+        Assert.Equal(operationId, get.GetProperty("operationId").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(get.GetProperty("summary").GetString()));
+        Assert.True(get.GetProperty("responses").TryGetProperty("200", out _), $"{path} documents no 200 response.");
+    }
+
+    [Fact]
+    public async Task Document_ListsOnlyTheThreeEndpoints()
+    {
+        using var document = JsonDocument.Parse(await fixture.Host.Http.GetStringAsync("openapi/v1.json"));
+
+        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["/api/assets", "/api/assets/{site}/{asset}", "/api/ingest/stats"], paths);
+    }
+
+    [Fact]
+    public async Task GetAsset_Documents404()
+    {
+        using var document = JsonDocument.Parse(await fixture.Host.Http.GetStringAsync("openapi/v1.json"));
+
+        var responses = document.RootElement.GetProperty("paths").GetProperty("/api/assets/{site}/{asset}").GetProperty("get").GetProperty("responses");
+
+        Assert.True(responses.TryGetProperty("404", out var notFound), "GetAsset documents no 404 response.");
+        Assert.True(notFound.GetProperty("content").TryGetProperty("application/problem+json", out _), "The 404 response is not documented as problem details.");
+    }
+}

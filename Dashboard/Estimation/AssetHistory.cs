@@ -1,0 +1,118 @@
+namespace Dashboard.Estimation;
+
+/// <summary>
+/// The recent readings of one asset for the estimators: a bounded ring of readings in arrival order, the
+/// first readings seen (the baseline of the generic method), and the health scores computed so far.
+/// Not thread-safe: the estimator locks it.
+/// </summary>
+public sealed class AssetHistory(int capacity, int baselineReadings)
+{
+    private readonly TelemetryReading[] _readings = new TelemetryReading[capacity];
+    private readonly List<TelemetryReading> _baseline = new(baselineReadings);
+    private readonly Queue<(double Position, double Health)> _health = new();
+    private int _start;
+    private int _count;
+
+    public AssetKey? Asset { get; private set; }
+
+    public long Version { get; private set; }
+
+    public int Count => _count;
+
+    public IReadOnlyList<TelemetryReading> Baseline => _baseline;
+
+    public TelemetryReading Latest => _readings[(_start + _count - 1) % _readings.Length];
+
+    public bool HasBaseline => _baseline.Count >= baselineReadings;
+
+    /// <summary>
+    /// Adds a reading unless it is not newer than the latest. A reading whose <c>cycle</c> value is lower
+    /// than the latest one starts a new life (the asset was replaced or overhauled): history and baseline
+    /// start over.
+    /// </summary>
+    public bool Add(TelemetryReading reading)
+    {
+        if (_count > 0 && reading.Timestamp <= Latest.Timestamp)
+        {
+            return false;
+        }
+
+        if (_count > 0 && Cycle(reading) is { } cycle && Cycle(Latest) is { } previous && cycle < previous)
+        {
+            Reset();
+        }
+
+        Asset ??= reading.Asset;
+        if (_count == _readings.Length)
+        {
+            _readings[_start] = reading;
+            _start = (_start + 1) % _readings.Length;
+        }
+        else
+        {
+            _readings[(_start + _count) % _readings.Length] = reading;
+            _count++;
+        }
+
+        if (_baseline.Count < baselineReadings)
+        {
+            _baseline.Add(reading);
+        }
+
+        Version++;
+        return true;
+    }
+
+    /// <summary>Uses stored early readings as the baseline, for an asset first seen after a restart.</summary>
+    public void SetBaseline(IEnumerable<TelemetryReading> readings)
+    {
+        _baseline.Clear();
+        _baseline.AddRange(readings.Take(baselineReadings));
+    }
+
+    /// <summary>Returns the latest <paramref name="count"/> readings, oldest first.</summary>
+    public TelemetryReading[] Recent(int count)
+    {
+        count = Math.Min(count, _count);
+        var result = new TelemetryReading[count];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = _readings[(_start + _count - count + i) % _readings.Length];
+        }
+
+        return result;
+    }
+
+    /// <summary>Records a health score at a position on the asset's time axis (cycles or hours).</summary>
+    public void AddHealth(double position, double health, int keep)
+    {
+        _health.Enqueue((position, health));
+        while (_health.Count > keep)
+        {
+            _health.Dequeue();
+        }
+    }
+
+    public IReadOnlyCollection<(double Position, double Health)> HealthTrend => _health;
+
+    public static double? Cycle(TelemetryReading reading)
+    {
+        foreach (var (metric, value) in reading.Values)
+        {
+            if (metric == "cycle")
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private void Reset()
+    {
+        _start = 0;
+        _count = 0;
+        _baseline.Clear();
+        _health.Clear();
+    }
+}

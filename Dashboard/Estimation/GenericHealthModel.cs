@@ -1,0 +1,158 @@
+namespace Dashboard.Estimation;
+
+/// <summary>
+/// The generic method for assets that no trained model fits. Health is the distance of the recent readings
+/// from a baseline learned on the asset's own first readings; RUL extrapolates the health trend to a failure
+/// threshold. See docs/estimation.md for the mapping and the bands.
+/// </summary>
+/// <remarks>
+/// Distance: for each condition signal with a non-constant baseline, z = |mean of the recent readings −
+/// baseline mean| / baseline standard deviation; d is the root mean square of the five largest z, so a few
+/// drifting signals are not diluted by many steady ones. Health falls linearly from 100 at d ≤ 1 to 0 at
+/// d ≥ 6. RUL comes from a least-squares line through the latest health scores against cycles (when the
+/// readings carry a <c>cycle</c> metric) or hours; its 80 % interval uses the slope's 80 % confidence
+/// bounds, widened for the correlation between neighbouring scores. Without a significantly falling trend
+/// the RUL is unknown rather than guessed.
+/// </remarks>
+public sealed class GenericHealthModel(GenericHealthOptions options)
+{
+    public const string ModelName = "generic-baseline-v1";
+
+    /// <summary>Distance at and below which the asset is fully healthy, in baseline standard deviations.</summary>
+    public const double HealthyDistance = 1;
+
+    /// <summary>Distance at which health reaches 0.</summary>
+    public const double FailedDistance = 6;
+
+    private const int SignalsCombined = 5;
+    private const int MinTrendPoints = 10;
+
+    private readonly HashSet<string> _excluded = new(options.ExcludeMetrics, StringComparer.Ordinal);
+
+    /// <summary>Returns the health score, or null while the baseline or the recent window is incomplete.</summary>
+    public double? Health(AssetHistory history)
+    {
+        if (!history.HasBaseline || history.Count < options.RecentReadings)
+        {
+            return null;
+        }
+
+        var recent = history.Recent(options.RecentReadings);
+        var distances = new List<double>();
+        foreach (var metric in history.Baseline[0].Values.Select(v => v.Metric).Where(m => !_excluded.Contains(m)))
+        {
+            var (mean, deviation) = MeanAndDeviation(history.Baseline, metric);
+            if (deviation is not > 1e-9 || Mean(recent, metric) is not { } recentMean)
+            {
+                continue;
+            }
+
+            distances.Add(Math.Abs(recentMean - mean!.Value) / deviation.Value);
+        }
+
+        if (distances.Count == 0)
+        {
+            return null;
+        }
+
+        var top = distances.OrderByDescending(z => z).Take(SignalsCombined).ToArray();
+        var distance = Math.Sqrt(top.Sum(z => z * z) / top.Length);
+        return 100 * Math.Clamp(1 - ((distance - HealthyDistance) / (FailedDistance - HealthyDistance)), 0, 1);
+    }
+
+    /// <summary>
+    /// Fits the health trend and extrapolates it to <see cref="GenericHealthOptions.FailureHealth"/>; returns
+    /// null when fewer than ten scores exist or health is not falling significantly.
+    /// </summary>
+    public RulEstimate? Rul(AssetHistory history, RulUnit unit)
+    {
+        var points = history.HealthTrend.TakeLast(options.TrendReadings).ToArray();
+        if (points.Length < MinTrendPoints)
+        {
+            return null;
+        }
+
+        var n = points.Length;
+        var meanX = points.Average(p => p.Position);
+        var meanY = points.Average(p => p.Health);
+        var sxx = points.Sum(p => (p.Position - meanX) * (p.Position - meanX));
+        if (sxx <= 0)
+        {
+            return null;
+        }
+
+        var slope = points.Sum(p => (p.Position - meanX) * (p.Health - meanY)) / sxx;
+        var intercept = meanY - (slope * meanX);
+        var residuals = points.Select(p => p.Health - (intercept + (slope * p.Position))).ToArray();
+        var residual = residuals.Sum(r => r * r);
+
+        // Health scores average overlapping windows, so neighbouring residuals are correlated and n
+        // overstates the evidence; the effective sample size n(1 − ρ)/(1 + ρ) widens the interval to match.
+        var lag1 = residual > 0 ? residuals.Skip(1).Select((r, i) => r * residuals[i]).Sum() / residual : 0;
+        var correlation = Math.Clamp(lag1, 0, 0.95);
+        var effective = Math.Max(3, n * (1 - correlation) / (1 + correlation));
+        var slopeError = Math.Sqrt(residual / (n - 2) / sxx) * Math.Sqrt((n - 2) / Math.Max(1, effective - 2));
+        var t = StudentT90((int)effective - 2);
+        var steepest = slope - (t * slopeError);
+        var flattest = slope + (t * slopeError);
+        if (slope >= 0 || flattest >= 0)
+        {
+            return null;
+        }
+
+        var last = points[^1].Position;
+        var margin = Math.Max(0, intercept + (slope * last) - options.FailureHealth);
+        var value = margin / -slope;
+        return new RulEstimate(value, unit, margin / -steepest, margin / -flattest);
+    }
+
+    /// <summary>Returns the 90th percentile of Student's t distribution (two-sided 80 %) for the degrees of freedom.</summary>
+    public static double StudentT90(int degreesOfFreedom) => degreesOfFreedom switch
+    {
+        <= 1 => 3.078,
+        2 => 1.886,
+        3 => 1.638,
+        4 => 1.533,
+        5 => 1.476,
+        <= 7 => 1.415,
+        <= 10 => 1.372,
+        <= 15 => 1.341,
+        <= 20 => 1.325,
+        <= 30 => 1.310,
+        <= 60 => 1.296,
+        _ => 1.282,
+    };
+
+    private static (double? Mean, double? Deviation) MeanAndDeviation(IReadOnlyList<TelemetryReading> readings, string metric)
+    {
+        var values = Values(readings, metric).ToArray();
+        if (values.Length < 2)
+        {
+            return (null, null);
+        }
+
+        var mean = values.Average();
+        var variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1);
+        return (mean, Math.Sqrt(variance));
+    }
+
+    private static double? Mean(IReadOnlyList<TelemetryReading> readings, string metric)
+    {
+        var values = Values(readings, metric).ToArray();
+        return values.Length > 0 ? values.Average() : null;
+    }
+
+    private static IEnumerable<double> Values(IEnumerable<TelemetryReading> readings, string metric)
+    {
+        foreach (var reading in readings)
+        {
+            foreach (var (name, value) in reading.Values)
+            {
+                if (name == metric && value is { } number)
+                {
+                    yield return number;
+                }
+            }
+        }
+    }
+}
