@@ -58,6 +58,7 @@ public static class SecurityServiceExtensions
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) => ClientRateLimiter.WriteRejectionAsync(context.HttpContext);
             options.AddPolicy(ClientRateLimiter.PolicyName, context => ClientRateLimiter.Partition(context, settings.SignInAttemptsPerMinute));
         });
         services.AddAntiforgery(options =>
@@ -203,6 +204,12 @@ public static class SecurityServiceExtensions
                 options.Events.OnValidatePrincipal = DisplaySessionValidator.ValidatePrincipalAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(SecuritySchemes.ApiKey, "API key", null);
+
+        // Identity's SignInManager.SignOutAsync, which the security stamp validator calls for an outdated
+        // session, also signs out of these schemes. The dashboard never signs in with them.
+        authentication.AddCookie(IdentityConstants.ExternalScheme, options => options.Cookie.Name = ".Dashboard.External");
+        authentication.AddCookie(IdentityConstants.TwoFactorUserIdScheme, options => options.Cookie.Name = ".Dashboard.TwoFactor");
+        authentication.AddCookie(IdentityConstants.TwoFactorRememberMeScheme, options => options.Cookie.Name = ".Dashboard.TwoFactorRemember");
         if (oidcEnabled)
         {
             authentication.AddDashboardOidc(settings);

@@ -32,7 +32,7 @@ public sealed class DisplayLinkMiddleware(RequestDelegate next, DisplayTokenServ
         using var lease = await limiter.AcquireAsync(context);
         if (!lease.IsAcquired)
         {
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await ClientRateLimiter.WriteRejectionAsync(context);
             return;
         }
 

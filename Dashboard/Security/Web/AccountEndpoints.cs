@@ -55,11 +55,14 @@ public static class AccountEndpoints
         account.MapPost("/signout", SignOutAsync)
             .RequireAuthorization(new AuthorizeAttribute());
 
-        account.MapGet("/signin/oidc", (string? returnUrl) => Results.Challenge(
-                new AuthenticationProperties { RedirectUri = LocalUrl(returnUrl) },
-                [SecuritySchemes.Oidc]))
-            .AllowAnonymous()
-            .RequireRateLimiting(ClientRateLimiter.PolicyName);
+        if (app.ServiceProvider.GetRequiredService<IOptions<SecurityOptions>>().Value.Oidc.Enabled)
+        {
+            account.MapGet("/signin/oidc", (string? returnUrl) => Results.Challenge(
+                    new AuthenticationProperties { RedirectUri = LocalUrl(returnUrl) },
+                    [SecuritySchemes.Oidc]))
+                .AllowAnonymous()
+                .RequireRateLimiting(ClientRateLimiter.PolicyName);
+        }
     }
 
     /// <summary>Returns <paramref name="url"/> when it is a path on this site, otherwise "/", so a link cannot redirect elsewhere.</summary>

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Security.Web;
@@ -27,6 +28,19 @@ public sealed class ClientRateLimiter : IDisposable
     public ValueTask<RateLimitLease> AcquireAsync(HttpContext context) => _limiter.AcquireAsync(context, 1, context.RequestAborted);
 
     public void Dispose() => _limiter.Dispose();
+
+    /// <summary>
+    /// Writes the 429 response with a body, so the status code pages do not replace it with the not-found
+    /// page (which would redirect an anonymous client to sign-in instead of telling it to wait).
+    /// </summary>
+    public static async ValueTask WriteRejectionAsync(HttpContext context)
+    {
+        context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = ((int)Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync("Too many sign-in attempts from this address. Wait a minute and try again.", context.RequestAborted);
+    }
 
     /// <summary>Returns the fixed-window partition of the request's client address.</summary>
     public static RateLimitPartition<string> Partition(HttpContext context, int permitsPerMinute) =>
