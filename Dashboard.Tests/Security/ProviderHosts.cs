@@ -17,7 +17,7 @@ public sealed class ProviderHosts(PostgresServer postgres, string provider)
     /// <summary>A password written into the PostgreSQL connection string; the trust-authenticated test server ignores it.</summary>
     public static string ConnectionPassword { get; } = "pg-" + Guid.NewGuid().ToString("N");
 
-    public async Task<DashboardHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public async Task<DashboardHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, BrokerAddress? externalBroker = null)
     {
         var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         if (provider == Postgres)
@@ -26,6 +26,6 @@ public sealed class ProviderHosts(PostgresServer postgres, string provider)
             values["ConnectionStrings:Dashboard"] = _connectionString;
         }
 
-        return await DashboardHost.StartAsync(new DashboardHostOptions { DataDirectory = _dataDirectory, Settings = values });
+        return await DashboardHost.StartAsync(new DashboardHostOptions { DataDirectory = _dataDirectory, Settings = values, ExternalBroker = externalBroker });
     }
 }
