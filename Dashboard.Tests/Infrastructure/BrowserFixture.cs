@@ -56,7 +56,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// Opens <paramref name="url"/> in a new browser context, signed in as the administrator of
-    /// <see cref="TestCredentials"/> when the app asks for it, and waits until the Blazor circuit is
+    /// <see cref="TestCredentials"/> when the app redirects to the sign-in page, and waits until the Blazor circuit is
     /// interactive. Console errors and uncaught page errors are collected from the start.
     /// </summary>
     public async Task<BrowserPage> OpenAsync(Uri url, int width = 1440, int height = 900)

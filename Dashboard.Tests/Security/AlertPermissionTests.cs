@@ -93,7 +93,7 @@ public sealed class AlertAcknowledgeApiTests : IAsyncLifetime
 /// </summary>
 /// <remarks>
 /// NOTE: this renders <see cref="AcknowledgeButtonProbe"/> rather than the Alerts page, whose grid needs the
-/// alert store and engine; the Alerts page asks the same policies through UserPermissions.
+/// alert store and engine; the Alerts page checks the same policies through UserPermissions.
 /// </remarks>
 public sealed class AlertAcknowledgeButtonTests : BunitContext
 {

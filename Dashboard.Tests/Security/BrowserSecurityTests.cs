@@ -18,7 +18,7 @@ public sealed class BrowserSecurityTests(BrowserFixture browser) : IAsyncLifetim
     private const string HostileMetric = "<img src=x onerror=alert(3)>";
 
     /// <summary>
-    /// Runs before any page script: records alert() calls and CSP violations, so a test sees a script that
+    /// Runs before any page script: records alert() calls and CSP violations, so a test detects a script that
     /// ran and one that the policy blocked.
     /// </summary>
     private const string Recorder = """

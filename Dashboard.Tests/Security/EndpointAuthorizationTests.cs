@@ -15,7 +15,7 @@ namespace Dashboard.Tests.Security;
 /// </summary>
 public sealed class EndpointAuthorizationTests(DashboardHostFixture fixture) : IClassFixture<DashboardHostFixture>
 {
-    /// <summary>Route patterns that answer without credentials, and why.</summary>
+    /// <summary>Route patterns that accept requests without credentials, and why.</summary>
     private static readonly HashSet<string> PublicRoutes = new(StringComparer.Ordinal)
     {
         "/signin", // the sign-in page

@@ -33,7 +33,7 @@ public sealed class SecurityOptionsTests
     }
 
     [Fact]
-    public void ProvisionedKey_TooShort_IsRejectedWithoutQuotingIt()
+    public void ProvisionedKey_TooShort_IsRejected()
     {
         var result = Validate(new SecurityOptions { ProvisionedApiKeys = [new ProvisionedApiKey { Key = "short-secret", Role = "Viewer" }] });
 

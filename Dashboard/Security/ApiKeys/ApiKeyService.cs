@@ -129,7 +129,7 @@ public sealed class ApiKeyService
 
     /// <summary>
     /// Returns the active key that <paramref name="key"/> is, or null. The stored key's last use is updated
-    /// at most once a minute, so a busy integration does not write on every request.
+    /// at most once a minute per app instance, so a busy integration does not write on every request.
     /// </summary>
     public async Task<ApiKeyInfo?> AuthenticateAsync(string key, CancellationToken cancellationToken)
     {
