@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bunit;
+using Dashboard.Components.Charts;
 using Dashboard.Components.Shared;
 using Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -83,13 +84,18 @@ public sealed class AssetTests : ComponentTestContext
 
         var create = Assert.Single(ChartModule.Invocations["create"]);
         var config = JsonSerializer.SerializeToElement(create.Arguments[1]);
-        var series = config.GetProperty("series").EnumerateArray().ToList();
+        var created = config.GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(["T30", "P30"], created.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal((TrendChart.HistoryPoints * 2) + 600, config.GetProperty("maxPoints").GetInt32());
+        Assert.Equal(250, config.GetProperty("minIntervalMs").GetDouble());
+
+        // The backfill right after create draws the live window (no store in this test).
+        var backfill = Assert.Single(ChartModule.Invocations["replace"]);
+        var series = JsonSerializer.SerializeToElement(backfill.Arguments[1]).EnumerateArray().ToList();
         Assert.Equal(["T30", "P30"], series.Select(s => s.GetProperty("name").GetString()));
         Assert.Equal(2, series[0].GetProperty("points").GetArrayLength());
         Assert.Equal(T0.ToUnixTimeMilliseconds(), series[0].GetProperty("points")[1][0].GetInt64());
         Assert.Equal(1.5, series[0].GetProperty("points")[1][1].GetDouble());
-        Assert.Equal(600, config.GetProperty("maxPoints").GetInt32());
-        Assert.Equal(250, config.GetProperty("minIntervalMs").GetDouble());
         Assert.Single(cut.FindAll("[data-testid=trend-chart]"));
     }
 

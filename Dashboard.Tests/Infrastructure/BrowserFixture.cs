@@ -7,9 +7,9 @@ namespace Dashboard.Tests.Infrastructure;
 /// <see cref="BrowserCollection"/>. Playwright downloads no browser of its own.
 /// </summary>
 /// <remarks>
-/// The flags keep Chromium quiet and local: no sandbox (tests run as root), no GPU, QUIC, first-run,
-/// background networking, component updates or sync, and a resolver that maps every host name except
-/// localhost and 127.0.0.1 to "not found", so the browser contacts no other host.
+/// The flags keep Chromium quiet and local. They turn off the sandbox (tests run as root), the GPU, QUIC,
+/// first-run pages, background networking, component updates and sync. The resolver rule maps every host
+/// name except localhost and 127.0.0.1 to "not found", so the browser contacts no other host.
 /// </remarks>
 public sealed class BrowserFixture : IAsyncLifetime
 {

@@ -1,6 +1,8 @@
 using Bunit;
+using Dashboard.Alerts;
 using Dashboard.Components.Charts;
 using Dashboard.Mqtt;
+using Dashboard.Storage;
 using Dashboard.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -45,6 +47,10 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(new TopicNames("plant"));
         Services.AddSingleton<IngestStats>();
         Services.AddSingleton<IngestChannel>();
+        Services.AddSingleton<AlertBoard>();
+        Services.AddSingleton<StorageStats>();
+        Services.AddSingleton<MaintenancePlan>();
+        Services.AddSingleton<RulAccuracy>();
         Services.AddSingleton(sp => new EmbeddedMqttBroker(sp.GetRequiredService<IOptions<MqttOptions>>(), NullLogger<EmbeddedMqttBroker>.Instance));
 
         JSInterop.Mode = JSRuntimeMode.Loose;

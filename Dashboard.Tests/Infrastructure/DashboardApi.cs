@@ -9,13 +9,16 @@ namespace Dashboard.Tests.Infrastructure;
 /// </summary>
 public static class DashboardApi
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     /// <summary>Returns the path of one asset, with both ids escaped as URI data.</summary>
     public static string AssetPath(AssetKey asset) =>
         $"api/assets/{Uri.EscapeDataString(asset.Site)}/{Uri.EscapeDataString(asset.Asset)}";
 
-    /// <summary>Returns the asset, or null while the API answers 404 for it.</summary>
+    /// <summary>Returns the asset, or null while the API returns 404 for it.</summary>
     public static async Task<AssetDetail?> GetAssetAsync(this HttpClient http, AssetKey asset)
     {
         using var response = await http.GetAsync(AssetPath(asset));

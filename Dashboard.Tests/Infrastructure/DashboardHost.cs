@@ -48,6 +48,10 @@ public sealed record DashboardHostOptions
             // Unique client ids, so apps of parallel tests never take over each other's session on a shared broker.
             ["Mqtt:ClientId"] = $"dashboard-ingest-{Guid.NewGuid():N}",
             ["Replay:ClientId"] = $"dashboard-replay-{Guid.NewGuid():N}",
+            // The estimator publishes health messages that the ingest counters would count, and the demo
+            // alert rules would raise alerts on test assets; tests that want either turn it on in Settings.
+            ["Estimation:Enabled"] = "false",
+            ["Alerts:SeedDemoRules"] = "false",
             ["Storage:DataDirectory"] = DataDirectory ?? Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N")),
 
             // Every request needs credentials: an administrator for the browser and an Admin API key for Http.

@@ -14,6 +14,7 @@ namespace Dashboard.Tests.Infrastructure;
 /// <see cref="DashboardHostOptions.Configure"/>, which cannot cross the process boundary. The process runs in
 /// the Development environment from the test output folder, where the build puts Dashboard.dll and its
 /// static web asset manifests. Readiness is the API reporting a connected broker.
+/// NOTE: a test process that is killed before disposing the fixture leaves the app running.
 /// </remarks>
 public sealed class DashboardProcess : IAsyncDisposable
 {

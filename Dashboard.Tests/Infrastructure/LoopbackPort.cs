@@ -46,8 +46,8 @@ public static class LoopbackPort
     /// <param name="port">Port the server listens on.</param>
     /// <param name="timeout">How long to wait before failing.</param>
     /// <param name="failure">
-    /// Checked before each attempt; a non-null result (for example "the process exited") stops the wait
-    /// with that message, so a server that crashed fails the test at once.
+    /// Checked before each attempt. A non-null result, such as "the process exited", stops the wait with
+    /// that message, so a server that crashed fails the test at once.
     /// </param>
     public static async Task WaitUntilAcceptingAsync(int port, TimeSpan timeout, Func<string?>? failure = null)
     {

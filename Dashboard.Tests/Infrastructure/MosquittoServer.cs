@@ -32,6 +32,8 @@ public sealed record MosquittoOptions
 /// folder. <see cref="StopAsync"/> stops it cleanly (SIGTERM, which saves the persistence file),
 /// <see cref="KillAsync"/> stops it abruptly (SIGKILL), and <see cref="StartAgainAsync"/> starts it again
 /// on the same port and folder. A missing Mosquitto fails the test with an install hint; it never skips.
+/// NOTE: a test process that is killed before disposing the fixture leaves the broker running on its
+/// loopback port, and its temporary folder behind.
 /// </remarks>
 public sealed class MosquittoServer : IAsyncDisposable
 {

@@ -30,7 +30,7 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
     private const string OwnerFileName = "owner.pid";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>Temporary folder that holds the data directory, the Unix socket and the server log.</summary>
+    /// <summary>Temporary folder that contains the data directory, the Unix socket and the server log.</summary>
     public string Directory { get; private set; } = string.Empty;
 
     public string DataDirectory => Path.Combine(Directory, "data");

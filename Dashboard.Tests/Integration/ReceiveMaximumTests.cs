@@ -8,7 +8,7 @@ namespace Dashboard.Tests.Integration;
 
 /// <summary>
 /// Mosquitto 2.0 with its default settings sends a QoS 1 subscriber at most 20 unacknowledged messages
-/// unless the client's MQTT 5 receive maximum asks for more. The app acknowledges only after storing, so
+/// unless the client requests more with its MQTT 5 receive maximum. The app acknowledges only after storing, so
 /// these tests check the window it gets: they hold every acknowledgement back and count deliveries.
 /// </summary>
 public sealed class ReceiveMaximumTests : IAsyncLifetime

@@ -37,6 +37,7 @@ public static class DashboardApp
         app.MapAssetEndpoints().RequireAuthorization(Policies.View);
         app.MapHistoryEndpoints().RequireAuthorization(Policies.View);
         app.MapAlertEndpoints();
+        app.MapPlannerEndpoints().RequireAuthorization(Policies.Plan);
         app.MapSecurityEndpoints();
         return app;
     }

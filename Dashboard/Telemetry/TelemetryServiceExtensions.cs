@@ -20,6 +20,8 @@ public static class TelemetryServiceExtensions
         services.AddSingleton<LiveState>();
         services.AddSingleton<TelemetryFeed>();
         services.AddSingleton<EstimateSelector>();
+        services.AddSingleton<MaintenancePlan>();
+        services.AddSingleton<RulAccuracy>();
         services.TryAddSingleton<IIngestSink, AcknowledgeOnlySink>();
         services.AddHostedService<IngestConsumer>();
         return builder;

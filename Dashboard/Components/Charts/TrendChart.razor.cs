@@ -87,6 +87,7 @@ public partial class TrendChart
                 maxPoints = (HistoryPoints * 2) + LiveOptions.Value.WindowPoints,
                 minIntervalMs = LiveOptions.Value.RenderInterval.TotalMilliseconds,
                 height = Height,
+                separateAxes = true,
             });
             await BackfillAsync();
         }

@@ -15,8 +15,39 @@ function escapeHtml(text) {
         .replaceAll("'", "&#39;");
 }
 
+// A chart with a band (rangeArea) needs every series as {x, y} objects; a band point arrives as
+// [epochMs, low, high] and a line point as [epochMs, value]. Band points with a missing bound are left out.
+function toPoint(type, combo, point) {
+    if (type === "rangeArea") {
+        return point[1] === null || point[2] === null ? null : { x: point[0], y: [point[1], point[2]] };
+    }
+
+    return combo ? { x: point[0], y: point[1] } : point;
+}
+
+function toData(state, series, points) {
+    return points.map(p => toPoint(series.type, state.combo, p)).filter(p => p !== null);
+}
+
 function toSeries(state) {
     return state.series.map(s => ({ name: s.name, type: s.type, data: s.data }));
+}
+
+// Metrics of different magnitudes (a temperature near 1,600 and a pressure near 47) would draw flat on one
+// shared axis, so with `separateAxes` each line series gets its own scale; the first two show their labels.
+function yAxes(state, decimals, separate) {
+    if (!separate || state.series.length < 2) {
+        return { decimalsInFloat: decimals };
+    }
+
+    return state.series.map((series, index) => {
+        const axis = { seriesName: series.name, opposite: index % 2 === 1, show: index < 2, decimalsInFloat: decimals };
+        if (index < 2) {
+            axis.title = { text: series.name };
+        }
+
+        return axis;
+    });
 }
 
 function schedule(state) {
@@ -41,24 +72,33 @@ function trim(series, maxPoints) {
 
 /**
  * Creates a chart in `element` and returns its id.
- * config: { series: [{ name, points: [[epochMs, value|null], ...], type?: "line"|"rangeArea" }],
+ * config: { series: [{ name, points: [[epochMs, value|null], ...] or, for a band, [[epochMs, low, high], ...],
+ *                     type?: "line"|"rangeArea" }],
  *           maxPoints, minIntervalMs, height, yTitle?, decimals? }
  */
 export function create(element, config) {
+    const combo = config.series.some(s => s.type === "rangeArea");
     const state = {
-        series: config.series.map(s => ({ name: escapeHtml(s.name), type: s.type ?? "line", data: s.points.slice(-config.maxPoints) })),
+        combo,
+        series: config.series.map(s => ({ name: escapeHtml(s.name), type: s.type ?? "line", data: [] })),
         maxPoints: config.maxPoints,
         minIntervalMs: config.minIntervalMs ?? 250,
+        separateAxes: config.separateAxes === true,
+        decimals: config.decimals ?? 2,
         lastDraw: 0,
         timer: null,
         draws: 0,
         chart: null,
     };
 
+    state.series.forEach((series, index) => {
+        series.data = toData(state, series, config.series[index].points.slice(-config.maxPoints));
+    });
+
     const decimals = config.decimals ?? 2;
     const options = {
         chart: {
-            type: "line",
+            type: combo ? "rangeArea" : "line",
             height: config.height ?? 320,
             animations: { enabled: false },
             toolbar: { show: false },
@@ -71,7 +111,7 @@ export function create(element, config) {
         dataLabels: { enabled: false },
         legend: { show: true, position: "top", horizontalAlign: "left" },
         xaxis: { type: "datetime", labels: { datetimeUTC: false } },
-        yaxis: { decimalsInFloat: decimals },
+        yaxis: yAxes(state, decimals, config.separateAxes),
         tooltip: { x: { format: "yyyy-MM-dd HH:mm:ss" }, shared: true },
         noData: { text: "No readings yet" },
     };
@@ -88,6 +128,14 @@ export function create(element, config) {
 
     if (config.fill) {
         options.fill = config.fill;
+    }
+
+    if (config.strokeWidths) {
+        options.stroke.width = config.strokeWidths;
+    }
+
+    if (config.dashArray) {
+        options.stroke.dashArray = config.dashArray;
     }
 
     state.chart = new ApexCharts(element, options);
@@ -110,7 +158,7 @@ export function append(id, additions) {
             return;
         }
 
-        for (const point of points) {
+        for (const point of toData(state, series, points)) {
             series.data.push(point);
         }
 
@@ -126,7 +174,13 @@ export function replace(id, series) {
         return;
     }
 
-    state.series = series.map(s => ({ name: escapeHtml(s.name), type: s.type ?? "line", data: s.points.slice(-state.maxPoints) }));
+    state.series = series.map(s => ({ name: escapeHtml(s.name), type: s.type ?? "line", data: [] }));
+    state.series.forEach((target, index) => {
+        target.data = toData(state, target, series[index].points.slice(-state.maxPoints));
+    });
+    if (state.separateAxes) {
+        state.chart.updateOptions({ yaxis: yAxes(state, state.decimals, true) }, false, false);
+    }
     schedule(state);
 }
 
