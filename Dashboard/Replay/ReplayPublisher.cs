@@ -78,7 +78,7 @@ public sealed class ReplayPublisher(
         var (host, port) = MqttClientOptionsFactory.Endpoint(mqttOptions.Value);
         var connection = new ManagedMqttConnection(
             client,
-            MqttClientOptionsFactory.Create(mqttOptions.Value, _options.ClientId, persistentSession: false),
+            MqttClientOptionsFactory.Create(mqttOptions.Value, _options.ClientId, persistentSession: false, logger),
             "replay",
             $"{host}:{port}",
             mqttOptions.Value.MaxReconnectDelay,
