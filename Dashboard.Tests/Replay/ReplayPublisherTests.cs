@@ -1,4 +1,4 @@
-using Dashboard.Cmapss;
+using Dashboard.Estimation.Turbofan;
 using Dashboard.Replay;
 using Dashboard.Tests.Infrastructure;
 
@@ -31,16 +31,16 @@ public sealed class ReplayPublisherTests
     public void Values_CarryCycleSensorsAndTrueRul()
     {
         var cycles = Enumerable.Range(1, 5)
-            .Select(cycle => new CmapssCycle(cycle, [0.1 * cycle, 0.2, 100], Enumerable.Range(0, CmapssReader.SensorCount).Select(i => (double)i + cycle).ToArray()))
+            .Select(cycle => new CycleReading(cycle, [0.1 * cycle, 0.2, 100], Enumerable.Range(0, CycleReading.SensorCount).Select(i => (double)i + cycle).ToArray()))
             .ToList();
         var unit = new CmapssUnit(3, cycles);
 
         var values = ReplayPublisher.Values(unit, 1);
 
-        Assert.Equal(2 + CmapssReader.SettingCount + CmapssReader.SensorCount, values.Length);
+        Assert.Equal(2 + CycleReading.SettingCount + CycleReading.SensorCount, values.Length);
         Assert.Equal(new MetricValue(WellKnownMetrics.Cycle, 2), values[0]);
         Assert.Equal(new MetricValue("setting1", 0.2), values[1]);
-        Assert.Equal(new MetricValue(CmapssReader.SensorNames[0], 2), values[1 + CmapssReader.SettingCount]);
+        Assert.Equal(new MetricValue(CmapssReader.SensorNames[0], 2), values[1 + CycleReading.SettingCount]);
         Assert.Equal(new MetricValue(WellKnownMetrics.TrueRul, 3), values[^1]);
         Assert.Equal(values.Length, values.Select(value => value.Metric).Distinct().Count());
     }

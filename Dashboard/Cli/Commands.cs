@@ -16,6 +16,10 @@ public static class Commands
     {
         ["replay"] = RunReplayAsync,
         ["estimator"] = RunEstimatorAsync,
+        ["train-rul"] = args => Task.FromResult(RulCommands.Run("train-rul", args)),
+        ["evaluate-rul"] = args => Task.FromResult(RulCommands.Run("evaluate-rul", args)),
+        ["report-rul"] = args => Task.FromResult(RulCommands.Run("report-rul", args)),
+        ["bench-rul"] = args => Task.FromResult(RulCommands.Run("bench-rul", args)),
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);

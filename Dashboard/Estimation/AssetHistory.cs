@@ -64,6 +64,7 @@ public sealed class AssetHistory(int capacity, int baselineReadings)
     }
 
     /// <summary>Uses stored early readings as the baseline, for an asset first seen after a restart.</summary>
+    /// <remarks>TODO: nothing calls this yet, so after a restart the baseline is learned from current readings.</remarks>
     public void SetBaseline(IEnumerable<TelemetryReading> readings)
     {
         _baseline.Clear();

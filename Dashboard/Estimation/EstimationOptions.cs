@@ -45,7 +45,7 @@ public sealed class GenericHealthOptions
 public sealed class TurbofanOptions
 {
     /// <summary>Model file, relative to the app folder unless absolute.</summary>
-    public string ModelFile { get; set; } = Path.Combine("Estimation", "Models", "turbofan-rul.zip");
+    public string ModelFile { get; set; } = Path.Combine("Estimation", "Models", "cmapss-lightgbm-v1.zip");
 
     /// <summary>
     /// Site of the replayed C-MAPSS FD001 training units. For its assets named <c>turbofan-NNN</c> the model

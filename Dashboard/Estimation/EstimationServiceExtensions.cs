@@ -18,6 +18,8 @@ public static class EstimationServiceExtensions
             return builder;
         }
 
+        services.AddSingleton<TurbofanEstimator>();
+        services.AddSingleton<IAssetEstimator>(sp => sp.GetRequiredService<TurbofanEstimator>());
         services.AddSingleton<IAssetEstimator, GenericEstimator>();
         services.AddSingleton<EstimatorService>();
         services.AddHostedService(sp => sp.GetRequiredService<EstimatorService>());

@@ -11,8 +11,9 @@ namespace Dashboard.Estimation;
 /// drifting signals are not diluted by many steady ones. Health falls linearly from 100 at d ≤ 1 to 0 at
 /// d ≥ 6. RUL comes from a least-squares line through the latest health scores against cycles (when the
 /// readings carry a <c>cycle</c> metric) or hours; its 80 % interval uses the slope's 80 % confidence
-/// bounds, widened for the correlation between neighbouring scores. Without a significantly falling trend
-/// the RUL is unknown rather than guessed.
+/// bounds, widened for the correlation between neighbouring scores. Without a significantly falling trend,
+/// or when the failure threshold lies more than twice the fitted span ahead, the RUL is unknown rather than
+/// guessed.
 /// </remarks>
 public sealed class GenericHealthModel(GenericHealthOptions options)
 {
@@ -26,6 +27,13 @@ public sealed class GenericHealthModel(GenericHealthOptions options)
 
     private const int SignalsCombined = 5;
     private const int MinTrendPoints = 10;
+    private const double HorizonFactor = 2;
+
+    /// <summary>
+    /// Cap of the residual correlation used to widen the interval. A smooth, clearly falling curve leaves
+    /// residuals correlated near 1 from its bend alone; without a cap such a trend would never count.
+    /// </summary>
+    private const double MaxResidualCorrelation = 0.8;
 
     private readonly HashSet<string> _excluded = new(options.ExcludeMetrics, StringComparer.Ordinal);
 
@@ -89,7 +97,7 @@ public sealed class GenericHealthModel(GenericHealthOptions options)
         // Health scores average overlapping windows, so neighbouring residuals are correlated and n
         // overstates the evidence; the effective sample size n(1 − ρ)/(1 + ρ) widens the interval to match.
         var lag1 = residual > 0 ? residuals.Skip(1).Select((r, i) => r * residuals[i]).Sum() / residual : 0;
-        var correlation = Math.Clamp(lag1, 0, 0.95);
+        var correlation = Math.Clamp(lag1, 0, MaxResidualCorrelation);
         var effective = Math.Max(3, n * (1 - correlation) / (1 + correlation));
         var slopeError = Math.Sqrt(residual / (n - 2) / sxx) * Math.Sqrt((n - 2) / Math.Max(1, effective - 2));
         var t = StudentT90((int)effective - 2);
@@ -103,7 +111,17 @@ public sealed class GenericHealthModel(GenericHealthOptions options)
         var last = points[^1].Position;
         var margin = Math.Max(0, intercept + (slope * last) - options.FailureHealth);
         var value = margin / -slope;
-        return new RulEstimate(value, unit, margin / -steepest, margin / -flattest);
+
+        // A straight line says little far beyond the span it was fitted on: past twice that span the RUL
+        // is unknown, and an upper bound past it is left open.
+        var horizon = HorizonFactor * (last - points[0].Position);
+        if (value > horizon)
+        {
+            return null;
+        }
+
+        var upper = margin / -flattest;
+        return new RulEstimate(value, unit, margin / -steepest, upper <= horizon ? upper : null);
     }
 
     /// <summary>Returns the 90th percentile of Student's t distribution (two-sided 80 %) for the degrees of freedom.</summary>

@@ -22,6 +22,10 @@ public static class DashboardApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+
+        // Serves MudBlazor's files and the framework script from the build output in every environment, so
+        // `dotnet run` needs no launch profile; a published app has no manifest and is not affected.
+        builder.WebHost.UseStaticWebAssets();
         builder.AddLiveTelemetry();
         builder.AddStorage();
         builder.AddMqttIngest();

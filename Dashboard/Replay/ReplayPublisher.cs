@@ -1,4 +1,4 @@
-using Dashboard.Cmapss;
+using Dashboard.Estimation.Turbofan;
 using Dashboard.Hosting;
 using Dashboard.Mqtt;
 using Microsoft.Extensions.Options;
@@ -41,16 +41,16 @@ public sealed class ReplayPublisher(
     public static MetricValue[] Values(CmapssUnit unit, int index)
     {
         var cycle = unit.Cycles[index];
-        var values = new MetricValue[2 + CmapssReader.SettingCount + CmapssReader.SensorCount];
+        var values = new MetricValue[2 + CycleReading.SettingCount + CycleReading.SensorCount];
         values[0] = new MetricValue(WellKnownMetrics.Cycle, cycle.Cycle);
-        for (var i = 0; i < CmapssReader.SettingCount; i++)
+        for (var i = 0; i < CycleReading.SettingCount; i++)
         {
             values[1 + i] = new MetricValue(CmapssReader.SettingNames[i], cycle.Settings[i]);
         }
 
-        for (var i = 0; i < CmapssReader.SensorCount; i++)
+        for (var i = 0; i < CycleReading.SensorCount; i++)
         {
-            values[1 + CmapssReader.SettingCount + i] = new MetricValue(CmapssReader.SensorNames[i], cycle.Sensors[i]);
+            values[1 + CycleReading.SettingCount + i] = new MetricValue(CmapssReader.SensorNames[i], cycle.Sensors[i]);
         }
 
         values[^1] = new MetricValue(WellKnownMetrics.TrueRul, unit.Cycles[^1].Cycle - cycle.Cycle);
@@ -112,7 +112,7 @@ public sealed class ReplayPublisher(
         var publishes = new Task<MqttClientPublishResult>[units.Count];
         for (var i = 0; i < units.Count; i++)
         {
-            var asset = new AssetKey(_options.Site, AssetId(units[i].Unit));
+            var asset = new AssetKey(_options.Site, AssetId(units[i].UnitNumber));
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(topics.Topic(asset, TopicKind.Telemetry))
                 .WithPayload(PayloadWriter.Telemetry(now, Values(units[i], positions[i])))
