@@ -14,7 +14,7 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
 
     private AlertTestBed _bed = null!;
 
-    public async Task InitializeAsync() => _bed = await AlertTestBed.CreateAsync(new AlertOptions { MaxShelveDuration = TimeSpan.FromHours(2) });
+    public async Task InitializeAsync() => _bed = await AlertTestBed.CreateAsync(new AlertOptions { SeedDemoRules = false, MaxShelveDuration = TimeSpan.FromHours(2) });
 
     public async Task DisposeAsync() => await _bed.DisposeAsync();
 

@@ -100,6 +100,24 @@ public sealed class AlertTestBed : IAsyncDisposable
         new(0, name, kind, "*", "*", metric, threshold, deadband, onDelay ?? TimeSpan.Zero, offDelay ?? TimeSpan.Zero,
             window ?? TimeSpan.Zero, priority, "{asset}: {metric} {value} against {threshold}", true);
 
+    /// <summary>
+    /// Registers the engine, service, store and notifier on <paramref name="dialect"/>, with the feed, storage
+    /// readiness and an MQTT publisher they need. The caller registers the time provider, options, logging,
+    /// live state, estimate selector, topic names and board, as <see cref="ComponentTestContext"/> does.
+    /// </summary>
+    public static void AddAlertServices(IServiceCollection services, SqlDialect dialect)
+    {
+        services.AddSingleton<TelemetryFeed>();
+        services.AddSingleton<StorageReadiness>();
+        services.AddSingleton<MqttPublisher>();
+        services.AddSingleton(dialect);
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<AlertNotifier>();
+        services.AddSingleton<AlertEngine>();
+        services.AddSingleton<AlertService>();
+        services.AddSingleton<AlertKpiService>();
+    }
+
     /// <summary>Stores a rule through the service, which makes the engine reload its rules.</summary>
     public Task<AlertRule> AddRuleAsync(AlertRule rule) => Service.SaveRuleAsync(rule, "admin", CancellationToken.None);
 
@@ -166,27 +184,19 @@ public sealed class AlertTestBed : IAsyncDisposable
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton(Options.Create(new LiveOptions()));
         services.AddSingleton(Options.Create(new EstimateOptions()));
-        services.AddSingleton(Options.Create(options ?? new AlertOptions()));
+        services.AddSingleton(Options.Create(options ?? new AlertOptions { SeedDemoRules = false }));
         services.AddSingleton(Options.Create(new MqttOptions { TopicPrefix = "plant", EmbeddedBroker = { Enabled = false } }));
         services.AddSingleton(new TopicNames("plant"));
         services.AddSingleton<LiveState>();
         services.AddSingleton<EstimateSelector>();
-        services.AddSingleton<TelemetryFeed>();
-        services.AddSingleton<StorageReadiness>();
-        services.AddSingleton<MqttPublisher>();
-        services.AddSingleton(dialect);
+        services.AddSingleton<AlertBoard>();
+        AddAlertServices(services, dialect);
         if (dataSource is not null)
         {
             // Registered so that disposing the bed closes its connections.
             services.AddSingleton(dataSource);
         }
 
-        services.AddSingleton<AlertStore>();
-        services.AddSingleton<AlertBoard>();
-        services.AddSingleton<AlertNotifier>();
-        services.AddSingleton<AlertEngine>();
-        services.AddSingleton<AlertService>();
-        services.AddSingleton<AlertKpiService>();
         var provider = services.BuildServiceProvider();
         var bed = new AlertTestBed(provider, time, logs, ownedDirectory);
         try
