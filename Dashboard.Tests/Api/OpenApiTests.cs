@@ -43,6 +43,13 @@ public sealed class OpenApiTests(DashboardHostFixture fixture) : IClassFixture<D
                 "/api/ingest/stats",
                 "/api/planner",
                 "/api/planner/plan.csv",
+                "/api/security/antiforgery",
+                "/api/security/api-keys",
+                "/api/security/api-keys/{id}",
+                "/api/security/audit",
+                "/api/security/display-tokens",
+                "/api/security/display-tokens/{id}",
+                "/api/security/me",
             ],
             paths);
     }

@@ -55,10 +55,26 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Opens <paramref name="url"/> in a new browser context and waits until the Blazor circuit is
+    /// Opens <paramref name="url"/> in a new browser context, signed in as the administrator of
+    /// <see cref="TestCredentials"/> when the app redirects to the sign-in page, and waits until the Blazor circuit is
     /// interactive. Console errors and uncaught page errors are collected from the start.
     /// </summary>
     public async Task<BrowserPage> OpenAsync(Uri url, int width = 1440, int height = 900)
+    {
+        var browserPage = await NewPageAsync(width, height);
+        var page = browserPage.Page;
+        await page.GotoAsync(url.ToString());
+        if (new Uri(page.Url).AbsolutePath == "/signin")
+        {
+            await SignInAsync(page, TestCredentials.AdminEmail, TestCredentials.AdminPassword);
+        }
+
+        await WaitForInteractiveAsync(page);
+        return browserPage;
+    }
+
+    /// <summary>Opens a blank page in a new browser context without cookies.</summary>
+    public async Task<BrowserPage> NewPageAsync(int width = 1440, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -67,10 +83,16 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "UTC",
         });
         var page = await context.NewPageAsync();
-        var browserPage = new BrowserPage(context, page);
-        await page.GotoAsync(url.ToString());
-        await WaitForInteractiveAsync(page);
-        return browserPage;
+        return new BrowserPage(context, page);
+    }
+
+    /// <summary>Fills and submits the sign-in form that the page shows, and waits for the page it leads to.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid='signin-submit']");
+        await page.WaitForURLAsync(address => new Uri(address).AbsolutePath != "/signin" || address.Contains("notice=", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -50,6 +50,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<AlertBoard>();
         Services.AddSingleton<StorageStats>();
         Services.AddSingleton<MaintenancePlan>();
+        Services.AddSingleton<RulAccuracy>();
         Services.AddSingleton(sp => new EmbeddedMqttBroker(sp.GetRequiredService<IOptions<MqttOptions>>(), NullLogger<EmbeddedMqttBroker>.Instance));
 
         JSInterop.Mode = JSRuntimeMode.Loose;

@@ -53,6 +53,14 @@ public sealed record DashboardHostOptions
             ["Estimation:Enabled"] = "false",
             ["Alerts:SeedDemoRules"] = "false",
             ["Storage:DataDirectory"] = DataDirectory ?? Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N")),
+
+            // Every request needs credentials: an administrator for the browser and an Admin API key for Http.
+            ["Admin:Email"] = TestCredentials.AdminEmail,
+            ["Admin:Password"] = TestCredentials.AdminPassword,
+            ["Auth:ProvisionedApiKeys:0:Name"] = "test fixture",
+            ["Auth:ProvisionedApiKeys:0:Key"] = TestCredentials.ApiKey,
+            ["Auth:ProvisionedApiKeys:0:Role"] = "Admin",
+            ["Auth:SignInAttemptsPerMinute"] = "10000",
         };
 
         if (ExternalBroker is { } broker)
@@ -116,7 +124,7 @@ public sealed class DashboardHost : IAsyncDisposable
         Logs = logs;
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/");
         Broker = broker;
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http = TestCredentials.CreateAdminClient(BaseAddress);
     }
 
     public Uri BaseAddress { get; }
@@ -126,7 +134,7 @@ public sealed class DashboardHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>A client for the app's HTTP API, with <see cref="BaseAddress"/> set.</summary>
+    /// <summary>A client for the app's HTTP API, with <see cref="BaseAddress"/> set, that sends the Admin API key of <see cref="TestCredentials"/>.</summary>
     public HttpClient Http { get; }
 
     /// <summary>A publisher connected to <see cref="Broker"/> with the app's topic prefix.</summary>

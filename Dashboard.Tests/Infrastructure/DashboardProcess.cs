@@ -29,7 +29,7 @@ public sealed class DashboardProcess : IAsyncDisposable
         _arguments = arguments;
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/");
         Broker = broker;
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http = TestCredentials.CreateAdminClient(BaseAddress);
     }
 
     public Uri BaseAddress { get; }

@@ -18,6 +18,9 @@ public sealed record MosquittoOptions
 
     /// <summary><c>max_inflight_messages</c>; null keeps Mosquitto's default of 20.</summary>
     public int? MaxInflightMessages { get; init; }
+
+    /// <summary>Lines appended to the generated config, such as a second listener with TLS.</summary>
+    public string? AdditionalConfig { get; init; }
 }
 
 /// <summary>
@@ -190,6 +193,11 @@ public sealed class MosquittoServer : IAsyncDisposable
         if (Options.MaxInflightMessages is { } inflight)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"max_inflight_messages {inflight}");
+        }
+
+        if (Options.AdditionalConfig is { } additional)
+        {
+            config.AppendLine(additional);
         }
 
         return config.ToString();

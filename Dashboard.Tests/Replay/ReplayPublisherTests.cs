@@ -38,10 +38,10 @@ public sealed class ReplayPublisherTests
         var values = ReplayPublisher.Values(unit, 1);
 
         Assert.Equal(2 + CmapssReader.SettingCount + CmapssReader.SensorCount, values.Length);
-        Assert.Equal(new MetricValue(ReplayPublisher.CycleMetric, 2), values[0]);
+        Assert.Equal(new MetricValue(WellKnownMetrics.Cycle, 2), values[0]);
         Assert.Equal(new MetricValue("setting1", 0.2), values[1]);
         Assert.Equal(new MetricValue(CmapssReader.SensorNames[0], 2), values[1 + CmapssReader.SettingCount]);
-        Assert.Equal(new MetricValue(ReplayPublisher.TrueRulMetric, 3), values[^1]);
+        Assert.Equal(new MetricValue(WellKnownMetrics.TrueRul, 3), values[^1]);
         Assert.Equal(values.Length, values.Select(value => value.Metric).Distinct().Count());
     }
 
@@ -64,7 +64,7 @@ public sealed class ReplayPublisherTests
             {
                 var detail = await host.Http.GetAssetAsync(new AssetKey("demo", ReplayPublisher.AssetId(unit)));
                 Assert.NotNull(detail);
-                Assert.True(detail.Values.ContainsKey(ReplayPublisher.TrueRulMetric));
+                Assert.True(detail.Values.ContainsKey(WellKnownMetrics.TrueRul));
                 Assert.Equal(26, detail.Values.Count);
             }
         });

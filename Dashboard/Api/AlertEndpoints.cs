@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Dashboard.Alerts;
+using Dashboard.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -54,11 +55,11 @@ public static class AlertEndpoints
             .WithSummary("Alerts filtered by state (comma-separated: Normal, ActiveUnacknowledged, …), priority, site, asset and update time, most urgent first.");
         api.MapGet("/{id:long}", Get).WithName("GetAlert");
         api.MapGet("/{id:long}/events", EventsAsync).WithName("GetAlertEvents").WithSummary("The journal of one alert: every transition with time, user and note.");
-        api.MapPost("/{id:long}/ack", AcknowledgeAsync).WithName("AcknowledgeAlert")
+        api.MapPost("/{id:long}/ack", AcknowledgeAsync).WithName("AcknowledgeAlert").RequireAuthorization(Policies.Acknowledge)
             .WithSummary("Acknowledges an alert. 409 tells who acknowledged it first.");
-        api.MapPost("/ack", AcknowledgeManyAsync).WithName("AcknowledgeAlerts").WithSummary("Acknowledges several alerts with one note.");
-        api.MapPost("/{id:long}/shelve", ShelveAsync).WithName("ShelveAlert").WithSummary("Shelves an alert for a time with a reason.");
-        api.MapPost("/{id:long}/unshelve", UnshelveAsync).WithName("UnshelveAlert");
+        api.MapPost("/ack", AcknowledgeManyAsync).WithName("AcknowledgeAlerts").RequireAuthorization(Policies.Acknowledge).WithSummary("Acknowledges several alerts with one note.");
+        api.MapPost("/{id:long}/shelve", ShelveAsync).WithName("ShelveAlert").RequireAuthorization(Policies.Shelve).WithSummary("Shelves an alert for a time with a reason.");
+        api.MapPost("/{id:long}/unshelve", UnshelveAsync).WithName("UnshelveAlert").RequireAuthorization(Policies.Shelve);
         return api;
     }
 

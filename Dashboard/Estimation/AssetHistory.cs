@@ -99,7 +99,7 @@ public sealed class AssetHistory(int capacity, int baselineReadings)
     {
         foreach (var (metric, value) in reading.Values)
         {
-            if (metric == "cycle")
+            if (metric == WellKnownMetrics.Cycle)
             {
                 return value;
             }

@@ -6,6 +6,7 @@ using Dashboard.Components.Shared;
 using Dashboard.Estimation;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
+using Dashboard.Security;
 using Dashboard.Storage;
 using Dashboard.Telemetry;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -27,15 +28,17 @@ public static class DashboardApp
         builder.AddReplay();
         builder.AddAlerts();
         builder.AddEstimation();
+        builder.AddSecurity();
         builder.AddDashboardUi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseDashboardUi();
-        app.MapAssetEndpoints();
-        app.MapHistoryEndpoints();
+        app.MapAssetEndpoints().RequireAuthorization(Policies.View);
+        app.MapHistoryEndpoints().RequireAuthorization(Policies.View);
         app.MapAlertEndpoints();
-        app.MapPlannerEndpoints();
+        app.MapPlannerEndpoints().RequireAuthorization(Policies.Plan);
+        app.MapSecurityEndpoints();
         return app;
     }
 
@@ -46,16 +49,6 @@ public static class DashboardApp
         builder.Services.AddScoped<CircuitEvents>();
         builder.Services.AddScoped<CurrentUser>();
         builder.Services.AddScoped<UserPermissions>();
-        builder.Services.AddCascadingAuthenticationState();
-
-        // TODO: replace these allow-all policies with the role policies of sign-in and roles.
-        builder.Services.AddAuthorizationCore(options =>
-        {
-            foreach (var permission in Enum.GetValues<UserPermission>())
-            {
-                options.AddPolicy(UserPermissions.PolicyName(permission), policy => policy.RequireAssertion(_ => true));
-            }
-        });
         builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitEvents>());
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -64,14 +57,16 @@ public static class DashboardApp
 
     private static void UseDashboardUi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseSecurity();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

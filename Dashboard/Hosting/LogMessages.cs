@@ -104,4 +104,58 @@ internal static partial class LogMessages
 
     [LoggerMessage(3002, LogLevel.Error, "RUL model file {Path} was not found or could not be read; turbofans get the generic method only. Run 'train-rul' or set Estimation:Turbofan:ModelFile")]
     public static partial void RulModelMissing(ILogger logger, Exception? exception, string path);
+
+    [LoggerMessage(5000, LogLevel.Information, "Security event {Event}: actor {Actor}, subject {Subject}, detail {Detail}, client {RemoteAddress}")]
+    public static partial void SecurityEvent(ILogger logger, Security.Audit.AuditEvent @event, string actor, string subject, string detail, string remoteAddress);
+
+    [LoggerMessage(5001, LogLevel.Error, "Storing security event {Event} in the audit log failed; the previous log line records the event")]
+    public static partial void AuditWriteFailed(ILogger logger, Exception exception, Security.Audit.AuditEvent @event);
+
+    [LoggerMessage(5002, LogLevel.Warning, "No administrator account exists. Open {Url} within {Lifetime} to create one; the link works once. Alternatively set Admin:Email and Admin:Password and restart")]
+    public static partial void SetupLinkCreated(ILogger logger, string url, TimeSpan lifetime);
+
+    [LoggerMessage(5003, LogLevel.Information, "Created administrator {Email} from Admin:Email and Admin:Password")]
+    public static partial void AdminCreatedFromConfiguration(ILogger logger, string email);
+
+    [LoggerMessage(5004, LogLevel.Error, "The administrator from Admin:Email and Admin:Password could not be created: {Problem}")]
+    public static partial void AdminConfigurationInvalid(ILogger logger, string problem);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Preparing the security tables failed (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void SecurityInitializationFailed(ILogger logger, Exception exception, int attempt, TimeSpan delay);
+
+    [LoggerMessage(5006, LogLevel.Information, "Accounts, tokens and keys: {Database}")]
+    public static partial void SecurityDatabaseSelected(ILogger logger, string database);
+
+    [LoggerMessage(5010, LogLevel.Warning, "Requests without credentials get the role {Role} (Auth:AnonymousRole)")]
+    public static partial void AnonymousAccessEnabled(ILogger logger, string role);
+
+    [LoggerMessage(5011, LogLevel.Information, "OpenID Connect sign-in through {Authority} is enabled")]
+    public static partial void OidcEnabled(ILogger logger, string authority);
+
+    [LoggerMessage(5012, LogLevel.Information, "Trusting X-Forwarded-For and X-Forwarded-Proto from {Proxies}")]
+    public static partial void ForwardedHeadersEnabled(ILogger logger, string proxies);
+
+    [LoggerMessage(5020, LogLevel.Warning, "Checking display tokens for revocation failed; retrying in {Interval}")]
+    public static partial void DisplayCheckFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(5021, LogLevel.Error, "A display circuit failed to handle the revocation of display token {TokenId}")]
+    public static partial void DisplayRevocationCallbackFailed(ILogger logger, Exception exception, string tokenId);
+
+    [LoggerMessage(5022, LogLevel.Warning, "Checking a circuit's session against the database failed; the circuit stays signed in and is checked again in {Interval}")]
+    public static partial void SessionCheckFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(5030, LogLevel.Warning, "Rejected the TLS certificate of MQTT broker {Host}: {Problem}")]
+    public static partial void MqttCertificateRejected(ILogger logger, string host, string problem);
+
+    [LoggerMessage(5031, LogLevel.Warning, "Embedded MQTT broker rejected client {ClientId} from {Endpoint}: wrong or missing user name or password")]
+    public static partial void EmbeddedBrokerRejectedClient(ILogger logger, string clientId, string endpoint);
+
+    [LoggerMessage(5040, LogLevel.Warning, "Rejected the single sign-on of {User}: no value of claim {Claim} maps to a dashboard role (Auth:Oidc:RoleMapping)")]
+    public static partial void OidcSignInRejected(ILogger logger, string user, string claim);
+
+    [LoggerMessage(5041, LogLevel.Debug, "Rejected a request from {RemoteAddress} with an unknown or revoked API key")]
+    public static partial void ApiKeyRejected(ILogger logger, string remoteAddress);
+
+    [LoggerMessage(5042, LogLevel.Information, "Rejected {Method} {Path}: the anti-forgery token is missing or invalid")]
+    public static partial void AntiforgeryRejected(ILogger logger, string method, string path);
 }

@@ -29,7 +29,7 @@ public sealed class ManagedMqttConnection(
     /// <summary>Broker address as shown in logs and on the Diagnostics page, such as <c>127.0.0.1:1883</c>.</summary>
     public string Broker => broker;
 
-    /// <summary>Number of successful connects so far; changes on every reconnect.</summary>
+    /// <summary>Number of connection attempts so far; changes before every connect.</summary>
     public long Generation => Interlocked.Read(ref _generation);
 
     public bool IsConnected => client.IsConnected;
@@ -57,8 +57,11 @@ public sealed class ManagedMqttConnection(
             try
             {
                 OnStateChanged?.Invoke(BrokerConnectionState.Connecting, null);
-                var result = await client.ConnectAsync(options, cancellationToken);
+
+                // The generation changes before connecting: a broker with a kept session may deliver messages
+                // right after CONNACK, and their acknowledgements must belong to this connection.
                 Interlocked.Increment(ref _generation);
+                var result = await client.ConnectAsync(options, cancellationToken);
                 if (OnConnectedAsync is not null)
                 {
                     await OnConnectedAsync(result, cancellationToken);

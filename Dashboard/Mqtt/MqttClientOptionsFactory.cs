@@ -1,3 +1,4 @@
+using System.Net;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -9,9 +10,21 @@ namespace Dashboard.Mqtt;
 /// </summary>
 public static class MqttClientOptionsFactory
 {
-    /// <summary>Returns the host and port clients connect to: the embedded broker on loopback when it is enabled.</summary>
-    public static (string Host, int Port) Endpoint(MqttOptions options) =>
-        options.EmbeddedBroker.Enabled ? ("127.0.0.1", options.EmbeddedBroker.Port) : (options.Host, options.Port);
+    /// <summary>
+    /// Returns the host and port clients connect to: the embedded broker when it is enabled (on loopback
+    /// when it listens on loopback or on every interface), otherwise <c>Mqtt:Host</c> and <c>Mqtt:Port</c>.
+    /// </summary>
+    public static (string Host, int Port) Endpoint(MqttOptions options)
+    {
+        if (!options.EmbeddedBroker.Enabled)
+        {
+            return (options.Host, options.Port);
+        }
+
+        var bound = IPAddress.TryParse(options.EmbeddedBroker.BindAddress, out var address) ? address : IPAddress.Loopback;
+        var host = IPAddress.IsLoopback(bound) || bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : bound.ToString();
+        return (host, options.EmbeddedBroker.Port);
+    }
 
     /// <param name="options">Broker address and credentials.</param>
     /// <param name="clientId">Client id; a persistent session is kept under it.</param>
@@ -19,7 +32,8 @@ public static class MqttClientOptionsFactory
     /// True to keep the session (clean start off, with <see cref="MqttOptions.SessionExpiry"/>) so the broker
     /// holds QoS 1 messages while the client is away.
     /// </param>
-    public static MqttClientOptions Create(MqttOptions options, string clientId, bool persistentSession)
+    /// <param name="logger">Logs why a broker's TLS certificate was rejected; optional.</param>
+    public static MqttClientOptions Create(MqttOptions options, string clientId, bool persistentSession, ILogger? logger = null)
     {
         var (host, port) = Endpoint(options);
         var builder = new MqttClientOptionsBuilder()
@@ -43,9 +57,17 @@ public static class MqttClientOptionsFactory
             builder = builder.WithCleanStart(true);
         }
 
-        if (!string.IsNullOrEmpty(options.Username))
+        var (username, password) = options.EmbeddedBroker.Enabled
+            ? (options.EmbeddedBroker.Username, options.EmbeddedBroker.Password)
+            : (options.Username, options.Password);
+        if (!string.IsNullOrEmpty(username))
         {
-            builder = builder.WithCredentials(options.Username, options.Password ?? string.Empty);
+            builder = builder.WithCredentials(username, password ?? string.Empty);
+        }
+
+        if (!options.EmbeddedBroker.Enabled && options.Tls.Enabled)
+        {
+            builder = builder.WithTlsOptions(tls => MqttTls.Configure(tls, options.Tls, host, logger));
         }
 
         return builder.Build();

@@ -48,7 +48,7 @@ public sealed class MqttIngestService : BackgroundService
         var (host, port) = MqttClientOptionsFactory.Endpoint(_options);
         _connection = new ManagedMqttConnection(
             client,
-            MqttClientOptionsFactory.Create(_options, _options.ClientId, _options.PersistentSession),
+            MqttClientOptionsFactory.Create(_options, _options.ClientId, _options.PersistentSession, logger),
             "ingest",
             $"{host}:{port}",
             _options.MaxReconnectDelay,

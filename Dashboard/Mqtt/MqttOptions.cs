@@ -44,6 +44,9 @@ public sealed class MqttOptions
 
     public EmbeddedBrokerOptions EmbeddedBroker { get; set; } = new();
 
+    /// <summary>TLS to the external broker; the embedded broker speaks plain MQTT on its own address.</summary>
+    public MqttTlsOptions Tls { get; set; } = new();
+
     /// <summary>Topic filter prefix for a shared subscription (<c>$share/{group}/…</c>); null subscribes normally.</summary>
     public string? SharedSubscriptionGroup { get; set; }
 }
@@ -57,6 +60,38 @@ public sealed class EmbeddedBrokerOptions
 
     public int Port { get; set; } = 1883;
 
+    /// <summary>
+    /// Address the broker listens on: loopback by default. Any other address, such as 0.0.0.0 for every
+    /// interface, requires <see cref="Username"/> and <see cref="Password"/>.
+    /// </summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>User name that every client must present; unset accepts clients without credentials (loopback only).</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
     /// <summary>Maximum messages queued for one slow client; beyond it the broker drops the oldest and counts them.</summary>
     public int MaxPendingMessagesPerClient { get; set; } = 1_000_000;
+}
+
+/// <summary>
+/// Settings of <c>Mqtt:Tls</c>. The broker's certificate is always validated: against the operating
+/// system's trusted CAs, or against <see cref="CaFile"/> when it is set.
+/// </summary>
+public sealed class MqttTlsOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>PEM file of the CA certificate that signed the broker's certificate, for a private CA.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>PEM file of a client certificate, for brokers that require one (Mosquitto <c>require_certificate true</c>).</summary>
+    public string? ClientCertificateFile { get; set; }
+
+    /// <summary>PEM file of the client certificate's private key; unset when <see cref="ClientCertificateFile"/> contains it.</summary>
+    public string? ClientKeyFile { get; set; }
+
+    /// <summary>Name that the broker's certificate must carry; defaults to <c>Mqtt:Host</c>.</summary>
+    public string? ServerName { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,57 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add(nameof(options.Username), "is required when Mqtt:Password is set.");
         }
 
+        ValidateEmbeddedBroker(options.EmbeddedBroker, errors);
+        ValidateTls(options, errors);
         return errors.ToResult();
+    }
+
+    private static void ValidateEmbeddedBroker(EmbeddedBrokerOptions broker, OptionsErrors errors)
+    {
+        var hasUsername = !string.IsNullOrEmpty(broker.Username);
+        var hasPassword = !string.IsNullOrEmpty(broker.Password);
+        if (hasUsername != hasPassword)
+        {
+            errors.Add(hasUsername ? "EmbeddedBroker:Password" : "EmbeddedBroker:Username", "is required when the other of Mqtt:EmbeddedBroker:Username and Mqtt:EmbeddedBroker:Password is set.");
+        }
+
+        if (!IPAddress.TryParse(broker.BindAddress, out var address))
+        {
+            errors.Add("EmbeddedBroker:BindAddress", $"must be an IP address such as 127.0.0.1 or 0.0.0.0, but is '{broker.BindAddress}'.");
+        }
+        else if (broker.Enabled && !IPAddress.IsLoopback(address) && !(hasUsername && hasPassword))
+        {
+            errors.Add("EmbeddedBroker:Username", $"and Mqtt:EmbeddedBroker:Password are required when Mqtt:EmbeddedBroker:BindAddress is {broker.BindAddress}: other machines can reach the broker there, so it must not accept anonymous clients.");
+        }
+    }
+
+    private static void ValidateTls(MqttOptions options, OptionsErrors errors)
+    {
+        var tls = options.Tls;
+        if (!tls.Enabled)
+        {
+            return;
+        }
+
+        if (options.EmbeddedBroker.Enabled)
+        {
+            errors.Add("Tls:Enabled", "applies to an external broker; set Mqtt:EmbeddedBroker:Enabled=false and Mqtt:Host to the broker's name.");
+        }
+
+        RequireFile(errors, "Tls:CaFile", tls.CaFile);
+        RequireFile(errors, "Tls:ClientCertificateFile", tls.ClientCertificateFile);
+        RequireFile(errors, "Tls:ClientKeyFile", tls.ClientKeyFile);
+        if (tls.ClientKeyFile is not null && tls.ClientCertificateFile is null)
+        {
+            errors.Add("Tls:ClientCertificateFile", "is required when Mqtt:Tls:ClientKeyFile is set.");
+        }
+    }
+
+    private static void RequireFile(OptionsErrors errors, string key, string? path)
+    {
+        if (path is not null && !File.Exists(path))
+        {
+            errors.Add(key, $"names a file that does not exist: '{path}'.");
+        }
     }
 }

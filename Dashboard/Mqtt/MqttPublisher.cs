@@ -29,7 +29,7 @@ public sealed class MqttPublisher : BackgroundService
         var (host, port) = MqttClientOptionsFactory.Endpoint(settings);
         _connection = new ManagedMqttConnection(
             new MqttClientFactory().CreateMqttClient(),
-            MqttClientOptionsFactory.Create(settings, settings.ClientId + "-publisher", persistentSession: false),
+            MqttClientOptionsFactory.Create(settings, settings.ClientId + "-publisher", persistentSession: false, logger),
             "publisher",
             $"{host}:{port}",
             settings.MaxReconnectDelay,

@@ -23,9 +23,6 @@ public sealed class ReplayPublisher(
     TimeProvider time,
     ILogger<ReplayPublisher> logger) : BackgroundService
 {
-    public const string CycleMetric = "cycle";
-    public const string TrueRulMetric = "rul_true";
-
     private const double GoldenRatioFraction = 0.6180339887498949;
 
     private readonly ReplayOptions _options = replayOptions.Value;
@@ -45,7 +42,7 @@ public sealed class ReplayPublisher(
     {
         var cycle = unit.Cycles[index];
         var values = new MetricValue[2 + CmapssReader.SettingCount + CmapssReader.SensorCount];
-        values[0] = new MetricValue(CycleMetric, cycle.Cycle);
+        values[0] = new MetricValue(WellKnownMetrics.Cycle, cycle.Cycle);
         for (var i = 0; i < CmapssReader.SettingCount; i++)
         {
             values[1 + i] = new MetricValue(CmapssReader.SettingNames[i], cycle.Settings[i]);
@@ -56,7 +53,7 @@ public sealed class ReplayPublisher(
             values[1 + CmapssReader.SettingCount + i] = new MetricValue(CmapssReader.SensorNames[i], cycle.Sensors[i]);
         }
 
-        values[^1] = new MetricValue(TrueRulMetric, unit.Cycles[^1].Cycle - cycle.Cycle);
+        values[^1] = new MetricValue(WellKnownMetrics.TrueRul, unit.Cycles[^1].Cycle - cycle.Cycle);
         return values;
     }
 
@@ -81,7 +78,7 @@ public sealed class ReplayPublisher(
         var (host, port) = MqttClientOptionsFactory.Endpoint(mqttOptions.Value);
         var connection = new ManagedMqttConnection(
             client,
-            MqttClientOptionsFactory.Create(mqttOptions.Value, _options.ClientId, persistentSession: false),
+            MqttClientOptionsFactory.Create(mqttOptions.Value, _options.ClientId, persistentSession: false, logger),
             "replay",
             $"{host}:{port}",
             mqttOptions.Value.MaxReconnectDelay,

@@ -21,6 +21,7 @@ public static class TelemetryServiceExtensions
         services.AddSingleton<TelemetryFeed>();
         services.AddSingleton<EstimateSelector>();
         services.AddSingleton<MaintenancePlan>();
+        services.AddSingleton<RulAccuracy>();
         services.TryAddSingleton<IIngestSink, AcknowledgeOnlySink>();
         services.AddHostedService<IngestConsumer>();
         return builder;

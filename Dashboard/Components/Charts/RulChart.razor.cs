@@ -1,4 +1,3 @@
-using Dashboard.Replay;
 using Dashboard.Storage;
 using Dashboard.Telemetry;
 using Microsoft.AspNetCore.Components;
@@ -109,7 +108,7 @@ public partial class RulChart
             AddEstimate(band, line, estimate.Timestamp, rul);
         }
 
-        var truth = Live.Window(Asset, ReplayPublisher.TrueRulMetric, _lastTruth);
+        var truth = Live.Window(Asset, WellKnownMetrics.TrueRul, _lastTruth);
         if (truth.Length > 0)
         {
             _lastTruth = truth[^1].Timestamp;
@@ -144,7 +143,7 @@ public partial class RulChart
                     _lastEstimate = estimates[i].Timestamp;
                 }
 
-                var stored = await history.QueryAsync(Asset, ReplayPublisher.TrueRulMetric, from, to, MaxPoints / 2, CancellationToken.None);
+                var stored = await history.QueryAsync(Asset, WellKnownMetrics.TrueRul, from, to, MaxPoints / 2, CancellationToken.None);
                 truth.AddRange(stored.Points.Where(p => p.Value is not null).Select(p => new double?[] { p.Timestamp.ToUnixTimeMilliseconds(), p.Value }));
                 _lastTruth = stored.Points.LastOrDefault(p => p.Value is not null)?.Timestamp + stored.BucketWidth;
             }

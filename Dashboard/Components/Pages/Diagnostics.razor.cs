@@ -1,5 +1,6 @@
 using Dashboard.Mqtt;
 using Dashboard.Storage;
+using Dashboard.Telemetry;
 using Microsoft.AspNetCore.Components;
 
 namespace Dashboard.Components.Pages;
@@ -19,6 +20,9 @@ public partial class Diagnostics
 
     [Inject]
     public required StorageStats Storage { get; init; }
+
+    [Inject]
+    public required RulAccuracy Accuracy { get; init; }
 
     private string ConnectionIcon => Stats.ConnectionState == BrokerConnectionState.Connected
         ? MudBlazor.Icons.Material.Filled.CheckCircle
