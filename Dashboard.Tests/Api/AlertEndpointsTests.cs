@@ -34,7 +34,7 @@ public sealed class AlertEndpointsTests(AlertApiFixture fixture) : IClassFixture
         await service.AcknowledgeAsync(alerts[5].Id, "olsen", "seen", CancellationToken.None);
         await service.AcknowledgeAsync(alerts[6].Id, "olsen", "seen", CancellationToken.None);
         await Host.PublishAsync(alerts[7].Asset, DateTimeOffset.UtcNow, 5);
-        await Host.WaitForAlertAsync(RuleOf(alerts[7]), alerts[7].Asset, alert => alert.State == AlertState.ReturnedUnacknowledged);
+        await Host.WaitForStateAsync(RuleOf(alerts[7]), alerts[7].Asset, AlertState.ReturnedUnacknowledged);
 
         var pages = new List<AlertPageDto>();
         for (var offset = 0; offset < 6; offset += 2)

@@ -1,5 +1,7 @@
 using Dashboard.Alerts;
 using Dashboard.Mqtt;
+using Dashboard.Security;
+using Dashboard.Tests.Security;
 using Dashboard.Tests.Alerts;
 using Dashboard.Tests.Components;
 using Dashboard.Tests.Infrastructure;
@@ -19,7 +21,7 @@ public sealed class AlertsBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
     private DashboardHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await DashboardHost.StartAsync(AlertsReplayTests.ReplayOptions(TestAuthentication.Add));
+    public async Task InitializeAsync() => _host = await DashboardHost.StartAsync(AlertsReplayTests.ReplayOptions());
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -29,7 +31,11 @@ public sealed class AlertsBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var topics = _host.Get<TopicNames>();
         await using var recorder = await MqttMessageRecorder.StartAsync(_host.Broker.Host, _host.Broker.Port, topics.Topic(new AssetKey("demo", "+"), TopicKind.Alerts));
         var rule = await _host.AddRuleAsync(AlertsReplayTests.ReplayRule());
-        await using var page = await browser.OpenAsync(new Uri(_host.BaseAddress, "alerts"));
+        var operatorEmail = await TestUsers.CreateAsync(_host, Roles.Operator);
+        await using var page = await browser.NewPageAsync();
+        await page.Page.GotoAsync(new Uri(_host.BaseAddress, "alerts").ToString());
+        await BrowserFixture.SignInAsync(page.Page, operatorEmail, TestUsers.Password);
+        await BrowserFixture.WaitForInteractiveAsync(page.Page);
 
         var row = page.Page.Locator("[data-testid=alerts-grid] tbody tr", new PageLocatorOptions { HasTextString = "turbofan-001: T50" });
         await row.WaitForAsync(new LocatorWaitForOptions { Timeout = AlertTimeoutMs });
@@ -40,7 +46,8 @@ public sealed class AlertsBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         var acknowledge = row.Locator("button[data-testid=ack]");
         var box = await acknowledge.BoundingBoxAsync();
-        Assert.True(box is not null && box.X + box.Width <= 1440, $"The acknowledge button is outside the 1440 px wide window, at x = {box?.X}.");
+        Assert.NotNull(box);
+        Assert.True(box.X + box.Width <= 1440, $"The acknowledge button is outside the 1440 px wide window, at x = {box.X}.");
         await acknowledge.ClickAsync();
         var note = page.Page.Locator(".mud-dialog textarea");
         await note.WaitForAsync();
@@ -51,7 +58,7 @@ public sealed class AlertsBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.Page.Locator("[data-testid=ack-confirm]").ClickAsync();
 
         await row.Locator("[data-state=ActiveAcknowledged]").WaitForAsync(new LocatorWaitForOptions { Timeout = AlertTimeoutMs });
-        Assert.Contains($"{TestAuthentication.DefaultUser}, ", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains($"{operatorEmail}, ", await row.InnerTextAsync(), StringComparison.Ordinal);
 
         var activated = await recorder.WaitForAsync(message => Event(message) == "Activated" && Id(message) == alert.Id, "announcing the activation");
         var acknowledged = await recorder.WaitForAsync(message => Event(message) == "Acknowledged" && Id(message) == alert.Id, "announcing the acknowledgement");
@@ -71,7 +78,7 @@ public sealed class AlertsBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         Assert.Equal("ActiveUnacknowledged", Text(acknowledged, "from"));
         Assert.Equal("ActiveAcknowledged", Text(acknowledged, "state"));
-        Assert.Equal(TestAuthentication.DefaultUser, Text(acknowledged, "user"));
+        Assert.Equal(operatorEmail, Text(acknowledged, "user"));
         Assert.Equal(Note, Text(acknowledged, "note"));
         Assert.Empty(page.Errors);
     }

@@ -15,6 +15,7 @@ namespace Dashboard.Tests.Components;
 /// </summary>
 public sealed class AlertsReplayTests : ComponentTestContext
 {
+    private const string OperatorName = "operator@dashboard.test";
     private static readonly TimeSpan AlertTimeout = TimeSpan.FromSeconds(60);
 
     private DashboardHost _host = null!;
@@ -29,7 +30,7 @@ public sealed class AlertsReplayTests : ComponentTestContext
         TimeSpan.Zero, TimeSpan.FromHours(1), TimeSpan.Zero, AlertPriority.High, "{asset}: T50 {value} °R above {threshold} °R", true);
 
     /// <summary>Settings that replay one turbofan five cycles per second.</summary>
-    public static DashboardHostOptions ReplayOptions(Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null) => new()
+    public static DashboardHostOptions ReplayOptions() => new()
     {
         Replay = true,
         Settings = new Dictionary<string, string?>
@@ -37,7 +38,6 @@ public sealed class AlertsReplayTests : ComponentTestContext
             ["Replay:Units"] = "1",
             ["Replay:Interval"] = "00:00:00.2",
         },
-        Configure = configure,
     };
 
     protected override async Task InitializeAsync()
@@ -52,7 +52,7 @@ public sealed class AlertsReplayTests : ComponentTestContext
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<UserPermissions>();
         var authorization = AddAuthorization();
-        authorization.SetAuthorized(TestAuthentication.DefaultUser);
+        authorization.SetAuthorized(OperatorName);
         authorization.SetPolicies(Enum.GetValues<UserPermission>().Select(UserPermissions.PolicyName).ToArray());
     }
 
@@ -83,7 +83,7 @@ public sealed class AlertsReplayTests : ComponentTestContext
         cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[data-state]"), chip => chip.GetAttribute("data-state") == "ActiveAcknowledged"), AlertTimeout);
         var journal = await _host.Get<AlertStore>().GetEventsAsync(alert.Id, CancellationToken.None);
         Assert.Equal([AlertEventKind.Activated, AlertEventKind.Acknowledged], journal.Select(alertEvent => alertEvent.Kind));
-        Assert.Equal(TestAuthentication.DefaultUser, journal[1].User);
+        Assert.Equal(OperatorName, journal[1].User);
         Assert.Equal("borescope inspection booked", journal[1].Note);
     }
 }

@@ -16,12 +16,25 @@ public abstract class AlertAcknowledgeConcurrencyTests : IAsyncLifetime
 {
     private const int Requests = 20;
 
+    private static readonly string[] OperatorKeys = Enumerable.Range(0, Requests)
+        .Select(i => $"pmd_test_operator_{i:00}_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)))
+        .ToArray();
+
     private DashboardHost _host = null!;
 
     public async Task InitializeAsync()
     {
+        // One API key of the Operator role per request, named operator-00 and onward; index 0 is the fixture's own key.
         var options = await CreateOptionsAsync();
-        _host = await DashboardHost.StartAsync(options with { Configure = TestAuthentication.Add });
+        var settings = new Dictionary<string, string?>(options.Settings);
+        for (var i = 0; i < Requests; i++)
+        {
+            settings[$"Auth:ProvisionedApiKeys:{i + 1}:Name"] = $"operator-{i:00}";
+            settings[$"Auth:ProvisionedApiKeys:{i + 1}:Key"] = OperatorKeys[i];
+            settings[$"Auth:ProvisionedApiKeys:{i + 1}:Role"] = "Operator";
+        }
+
+        _host = await DashboardHost.StartAsync(options with { Settings = settings });
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -36,12 +49,9 @@ public abstract class AlertAcknowledgeConcurrencyTests : IAsyncLifetime
         var requests = Enumerable.Range(0, Requests).Select(i => Task.Run(async () =>
         {
             await gate.Task;
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"api/alerts/{alert.Id}/ack")
-            {
-                Content = JsonContent.Create(new AcknowledgeRequest($"note {i:00}")),
-            };
-            request.Headers.Add(TestAuthentication.UserHeader, $"operator-{i:00}");
-            using var response = await _host.Http.SendAsync(request);
+            using var client = new HttpClient { BaseAddress = _host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            client.DefaultRequestHeaders.Add("X-Api-Key", OperatorKeys[i]);
+            using var response = await client.PostAsJsonAsync($"api/alerts/{alert.Id}/ack", new AcknowledgeRequest($"note {i:00}"));
             var body = await response.Content.ReadFromJsonAsync<AlertCommandDto>(DashboardApi.Json);
             return (Index: i, response.StatusCode, Body: body!);
         })).ToArray();
@@ -53,7 +63,7 @@ public abstract class AlertAcknowledgeConcurrencyTests : IAsyncLifetime
         Assert.Equal(Requests - 1, losers.Length);
         Assert.All(losers, loser => Assert.Equal(HttpStatusCode.Conflict, loser.StatusCode));
 
-        var winnerName = $"operator-{winner.Index:00}";
+        var winnerName = $"API key operator-{winner.Index:00}";
         Assert.True(winner.Body.Succeeded);
         Assert.Equal(winnerName, winner.Body.Alert!.AcknowledgedBy);
         Assert.Equal(nameof(AlertState.ActiveAcknowledged), winner.Body.Alert.State);
