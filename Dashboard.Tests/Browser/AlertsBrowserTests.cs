@@ -31,7 +31,7 @@ public sealed class AlertsBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var topics = _host.Get<TopicNames>();
         await using var recorder = await MqttMessageRecorder.StartAsync(_host.Broker.Host, _host.Broker.Port, topics.Topic(new AssetKey("demo", "+"), TopicKind.Alerts));
         var rule = await _host.AddRuleAsync(AlertsReplayTests.ReplayRule());
-        var operatorEmail = await TestUsers.CreateAsync(_host, Roles.Operator);
+        var operatorEmail = await TestUsers.CreateAsync(_host, Roles.Operator, "operator@dashboard.test");
         await using var page = await browser.NewPageAsync();
         await page.Page.GotoAsync(new Uri(_host.BaseAddress, "alerts").ToString());
         await BrowserFixture.SignInAsync(page.Page, operatorEmail, TestUsers.Password);
