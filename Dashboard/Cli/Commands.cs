@@ -7,8 +7,8 @@ namespace Dashboard.Cli;
 
 /// <summary>
 /// Commands that run one part of the product on its own instead of the web app:
-/// <c>replay</c> publishes the demo engines to any broker, and <c>estimator</c> runs the built-in estimator
-/// without the web UI.
+/// <c>replay</c> publishes the demo engines to any broker, <c>estimator</c> runs the built-in estimator
+/// without the web UI, and <c>bench-alerts</c> measures alert rule evaluation.
 /// </summary>
 public static class Commands
 {
@@ -16,6 +16,7 @@ public static class Commands
     {
         ["replay"] = RunReplayAsync,
         ["estimator"] = RunEstimatorAsync,
+        ["bench-alerts"] = Benchmarks.AlertBenchmark.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);
