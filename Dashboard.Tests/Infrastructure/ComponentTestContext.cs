@@ -82,7 +82,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected IngestStats Stats => Services.GetRequiredService<IngestStats>();
 
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+    Task IAsyncLifetime.InitializeAsync() => InitializeAsync();
 
     /// <summary>
     /// Disposes the context asynchronously, because MudBlazor registers services that implement only
@@ -92,7 +92,14 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         _disposedAsynchronously = true;
         await DisposeAsync();
+        await DisposeDependenciesAsync();
     }
+
+    /// <summary>Prepares what a test class needs before its test runs, such as a migrated database.</summary>
+    protected virtual Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Deletes what <see cref="InitializeAsync"/> created, after the components are disposed.</summary>
+    protected virtual Task DisposeDependenciesAsync() => Task.CompletedTask;
 
     protected override void Dispose(bool disposing)
     {

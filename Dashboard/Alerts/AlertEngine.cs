@@ -277,7 +277,8 @@ public sealed class AlertEngine : BackgroundService
         }
     }
 
-    private async Task OnTickAsync(CancellationToken cancellationToken)
+    /// <summary>Checks staleness and shelve expiry, and retries storing pending changes; the engine calls it once per tick.</summary>
+    internal async Task OnTickAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         foreach (var snapshot in _live.Snapshot())
@@ -349,7 +350,8 @@ public sealed class AlertEngine : BackgroundService
         }
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the rules (seeding the demo rules into an empty table) and the stored alerts, retrying while the store is down.</summary>
+    internal async Task LoadAsync(CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -215,13 +215,18 @@ public sealed class AlertStore(SqlDialect dialect)
         return new AcknowledgeResult(true, alert);
     }
 
+    /// <summary>
+    /// Returns the journal of one alert in the order its transitions were stored. Sorting by time instead would
+    /// misplace events, because condition changes carry the device's reading time while commands carry the
+    /// server's clock, and the two may differ by up to <c>Ingest:MaxFutureSkew</c>.
+    /// </summary>
     public async Task<IReadOnlyList<AlertEvent>> GetEventsAsync(long alertId, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var command = Command(
             connection,
             null,
-            "SELECT id, alert_id, ts, kind, from_state, to_state, user_name, note, value FROM alert_events WHERE alert_id = @id ORDER BY ts, id");
+            "SELECT id, alert_id, ts, kind, from_state, to_state, user_name, note, value FROM alert_events WHERE alert_id = @id ORDER BY id");
         SqlDialect.AddParameter(command, "@id", alertId);
         var events = new List<AlertEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -69,15 +69,16 @@ public sealed class ConditionTracker(AlertRule rule)
 
     private bool RawCondition(double value)
     {
-        // While active, the condition holds until the value is past the threshold by the deadband.
-        var deadband = Active ? rule.Deadband : 0;
-        return rule.Kind switch
+        var limit = rule.Kind == RuleKind.Stale ? rule.Window.TotalSeconds : rule.Threshold;
+        var high = rule.Kind is RuleKind.High or RuleKind.RateOfChange or RuleKind.Stale;
+        if (!Active)
         {
-            RuleKind.High or RuleKind.RateOfChange => value > rule.Threshold - deadband,
-            RuleKind.Stale => value > rule.Window.TotalSeconds - deadband,
-            RuleKind.Low or RuleKind.HealthBelow or RuleKind.RulLowerBelow => value < rule.Threshold + deadband,
-            _ => false,
-        };
+            return high ? value > limit : value < limit;
+        }
+
+        // While active, the condition stays true until the value is beyond the threshold by more than the
+        // deadband. A High alert clears below threshold minus deadband, so a value exactly there keeps it active.
+        return high ? value >= limit - rule.Deadband : value <= limit + rule.Deadband;
     }
 
     private double? RatePerMinute(DateTimeOffset timestamp, double value)

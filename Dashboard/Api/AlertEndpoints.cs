@@ -147,9 +147,14 @@ public static class AlertEndpoints
             return Unavailable();
         }
 
-        if (!double.IsFinite(request.Minutes))
+        // Checked here in minutes, the unit of the request, because TimeSpan.FromMinutes throws on values
+        // beyond about 1.5e10 minutes and would turn such a request into a 500.
+        var maxShelve = alerts.Options.MaxShelveDuration;
+        if (!double.IsFinite(request.Minutes) || request.Minutes <= 0 || request.Minutes > maxShelve.TotalMinutes)
         {
-            return TypedResults.Problem(title: "Invalid duration", detail: $"'minutes' must be a number of minutes, but is {request.Minutes}.", statusCode: StatusCodes.Status400BadRequest);
+            var detail = FormattableString.Invariant(
+                $"'minutes' must be more than 0 and at most {maxShelve.TotalMinutes} (Alerts:MaxShelveDuration is {maxShelve}), but is {request.Minutes}.");
+            return TypedResults.Problem(title: "Invalid duration", detail: detail, statusCode: StatusCodes.Status400BadRequest);
         }
 
         return ToResult(await alerts.ShelveAsync(id, UserName(user), request.Reason, TimeSpan.FromMinutes(request.Minutes), cancellationToken));

@@ -7,8 +7,8 @@ namespace Dashboard.Cli;
 
 /// <summary>
 /// Commands that run one part of the product on its own instead of the web app:
-/// <c>replay</c> publishes the demo engines to any broker, and <c>estimator</c> runs the built-in estimator
-/// without the web UI.
+/// <c>replay</c> publishes the demo engines to any broker, <c>estimator</c> runs the built-in estimator
+/// without the web UI, and <c>bench-alerts</c> measures alert rule evaluation.
 /// </summary>
 public static class Commands
 {
@@ -20,6 +20,7 @@ public static class Commands
         ["evaluate-rul"] = args => Task.FromResult(RulCommands.Run("evaluate-rul", args)),
         ["report-rul"] = args => Task.FromResult(RulCommands.Run("report-rul", args)),
         ["bench-rul"] = args => Task.FromResult(RulCommands.Run("bench-rul", args)),
+        ["bench-alerts"] = Benchmarks.AlertBenchmark.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);
