@@ -82,13 +82,25 @@ public sealed class AlertEngine : BackgroundService
             await LoadAsync(stoppingToken);
             using var timer = new PeriodicTimer(_options.TickInterval, _time);
             var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+
+            // One pending read at a time: a new wait per tick would pile up while no telemetry arrives.
+            var read = _feed.WaitToReadAsync(stoppingToken).AsTask();
             while (!stoppingToken.IsCancellationRequested)
             {
-                var read = _feed.WaitToReadAsync(stoppingToken).AsTask();
                 await Task.WhenAny(read, tick);
-                while (_feed.TryRead(out var item))
+                if (read.IsCompleted)
                 {
-                    await EvaluateAsync(item, stoppingToken);
+                    if (!await read)
+                    {
+                        break;
+                    }
+
+                    while (_feed.TryRead(out var item))
+                    {
+                        await EvaluateAsync(item, stoppingToken);
+                    }
+
+                    read = _feed.WaitToReadAsync(stoppingToken).AsTask();
                 }
 
                 if (tick.IsCompleted)
