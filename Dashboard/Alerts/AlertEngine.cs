@@ -34,6 +34,7 @@ public sealed class AlertEngine : BackgroundService
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(long RuleId, AssetKey Asset, string Metric), ConditionTracker> _trackers = new();
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RuleSet _rules = RuleSet.Empty;
+    private readonly Dictionary<(AssetKey Asset, string Metric), ConditionTracker[]> _seriesTrackers = [];
     private RuleSet? _trackedRules;
     private DateTimeOffset _storeDownUntil;
     private long _evaluations;
@@ -65,7 +66,7 @@ public sealed class AlertEngine : BackgroundService
     public RuleSet Rules => _rules;
 
     /// <summary>Rule evaluations so far (one per rule and matching value), for diagnostics and benchmarks.</summary>
-    public long Evaluations => Interlocked.Read(ref _evaluations);
+    public long Evaluations => Volatile.Read(ref _evaluations);
 
     /// <summary>Completes once rules and alerts are loaded from the store.</summary>
     public Task Loaded => _loaded.Task;
@@ -124,6 +125,7 @@ public sealed class AlertEngine : BackgroundService
         if (!ReferenceEquals(rules, _trackedRules))
         {
             _trackers.Clear();
+            _seriesTrackers.Clear();
             _trackedRules = rules;
         }
 
@@ -131,9 +133,16 @@ public sealed class AlertEngine : BackgroundService
         {
             foreach (var (metric, value) in reading.Values)
             {
-                foreach (var rule in rules.ForMetric(reading.Asset, metric))
+                // The trackers of a series are looked up once per value, and the state machine and store are
+                // reached only when a condition changes, so evaluation stays synchronous and cheap.
+                var trackers = SeriesTrackers(rules, reading.Asset, metric);
+                _evaluations += trackers.Length;
+                foreach (var tracker in trackers)
                 {
-                    await EvaluateAsync(rule, reading.Asset, metric, reading.Timestamp, value, cancellationToken);
+                    if (tracker.Evaluate(reading.Timestamp, value) is { } change)
+                    {
+                        await ApplyConditionAsync(tracker.Rule, reading.Asset, metric, change, cancellationToken);
+                    }
                 }
             }
         }
@@ -158,24 +167,36 @@ public sealed class AlertEngine : BackgroundService
 
     private async Task EvaluateAsync(AlertRule rule, AssetKey asset, string metric, DateTimeOffset timestamp, double? value, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _evaluations);
-        var key = (rule.Id, asset, metric);
-        if (!_trackers.TryGetValue(key, out var tracker))
-        {
-            tracker = new ConditionTracker(rule);
-            if (_board.Find(rule.Id, asset, metric)?.Record is { } stored)
-            {
-                tracker.Restore(stored.ConditionActive, stored.ConditionChangedAt);
-            }
-
-            _trackers[key] = tracker;
-        }
-
-        if (tracker.Evaluate(timestamp, value) is { } change)
+        _evaluations++;
+        if (Tracker(rule, asset, metric).Evaluate(timestamp, value) is { } change)
         {
             await ApplyConditionAsync(rule, asset, metric, change, cancellationToken);
         }
     }
+
+    private ConditionTracker[] SeriesTrackers(RuleSet rules, AssetKey asset, string metric)
+    {
+        if (!_seriesTrackers.TryGetValue((asset, metric), out var trackers))
+        {
+            trackers = rules.ForMetric(asset, metric).Select(rule => Tracker(rule, asset, metric)).ToArray();
+            _seriesTrackers[(asset, metric)] = trackers;
+        }
+
+        return trackers;
+    }
+
+    /// <summary>Returns the tracker of one alarm point, created with the condition of its stored alert.</summary>
+    private ConditionTracker Tracker(AlertRule rule, AssetKey asset, string metric) =>
+        _trackers.GetOrAdd((rule.Id, asset, metric), key =>
+        {
+            var tracker = new ConditionTracker(rule);
+            if (_board.Find(key.RuleId, key.Asset, key.Metric)?.Record is { } stored)
+            {
+                tracker.Restore(stored.ConditionActive, stored.ConditionChangedAt);
+            }
+
+            return tracker;
+        });
 
     private async Task ApplyConditionAsync(AlertRule rule, AssetKey asset, string metric, ConditionChange change, CancellationToken cancellationToken)
     {
@@ -272,7 +293,10 @@ public sealed class AlertEngine : BackgroundService
             {
                 // Another instance changed the alert first; its stored state wins and the trackers follow it.
                 LogMessages.AlertConflict(_logger, saved.Id);
-                _trackers.TryRemove((saved.RuleId, saved.Asset, saved.Metric), out _);
+                if (_trackers.TryGetValue((saved.RuleId, saved.Asset, saved.Metric), out var tracker))
+                {
+                    tracker.Restore(saved.ConditionActive, saved.ConditionChangedAt);
+                }
                 return;
             }
 
