@@ -4,10 +4,14 @@
 #   docker build -t dashboard .
 #   docker run -p 8080:8080 dashboard
 #
-# NOTE: the embedded MQTT broker listens on the container's loopback only, so devices outside the
-# container cannot reach it through port 1883. To take telemetry from outside, run a broker such as
-# Mosquitto next to the container and start it with Mqtt__EmbeddedBroker__Enabled=false,
-# Mqtt__Host=<broker> and Mqtt__Port=1883.
+# The embedded MQTT broker listens on the container's loopback by default, so devices outside the
+# container cannot reach it through port 1883. Either bind it to all addresses with credentials
+# (Mqtt__EmbeddedBroker__BindAddress=0.0.0.0, Mqtt__EmbeddedBroker__Username, Mqtt__EmbeddedBroker__Password),
+# or, for production, run a broker such as Mosquitto next to the container and start it with
+# Mqtt__EmbeddedBroker__Enabled=false, Mqtt__Host=<broker> and Mqtt__Port=1883.
+#
+# Without ConnectionStrings__Dashboard the SQLite store lives in /app/data; mount a volume there:
+#   docker run -p 8080:8080 -v dashboard-data:/app/data dashboard
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update \
@@ -26,6 +30,10 @@ RUN dotnet publish Dashboard/Dashboard.csproj --configuration Release --no-resto
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+
+# The SQLite store and its folder must be writable by the unprivileged user.
+RUN mkdir -p /app/data && chown "$APP_UID" /app/data
+VOLUME /app/data
 
 # The .NET images define the unprivileged user 'app' and its id in APP_UID.
 USER $APP_UID
