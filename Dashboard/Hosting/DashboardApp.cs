@@ -8,6 +8,7 @@ using Dashboard.Mqtt;
 using Dashboard.Replay;
 using Dashboard.Storage;
 using Dashboard.Telemetry;
+using Dashboard.Wall;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 
@@ -27,6 +28,7 @@ public static class DashboardApp
         builder.AddReplay();
         builder.AddAlerts();
         builder.AddEstimation();
+        builder.AddWallDisplay();
         builder.AddDashboardUi();
         configure?.Invoke(builder);
 
