@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Dashboard.Wall;
 
 /// <summary>
-/// Converts times to the plant's time zone (<see cref="WallOptions.TimeZone"/>) for the wall. The conversion
-/// goes through <see cref="TimeZoneInfo"/> from UTC, so a daylight saving change never repeats or skips a
-/// displayed instant's offset.
+/// Converts times to the plant's time zone (<see cref="WallOptions.TimeZone"/>) for the wall. Every conversion
+/// starts from the UTC instant and uses the offset that <see cref="TimeZoneInfo"/> gives for that instant, so
+/// the clock stays right across daylight saving changes.
 /// </summary>
 public sealed class PlantClock(IOptions<WallOptions> options)
 {
@@ -24,6 +24,10 @@ public sealed class PlantClock(IOptions<WallOptions> options)
         var sign = offset < TimeSpan.Zero ? "-" : "+";
         return string.Create(CultureInfo.InvariantCulture, $"UTC{sign}{offset.Duration():hh\\:mm}");
     }
+
+    /// <summary>Formats the zone and its offset at an instant, such as <c>Europe/Berlin UTC+02:00</c>, or <c>UTC</c> alone.</summary>
+    public string ZoneText(DateTimeOffset instant) =>
+        Zone.Id is "UTC" or "Etc/UTC" ? Zone.Id : $"{Zone.Id} {Offset(instant)}";
 
     /// <summary>Formats the plant date, such as <c>Sun 29 Mar 2026</c>.</summary>
     public string Date(DateTimeOffset instant) => ToPlantTime(instant).ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);

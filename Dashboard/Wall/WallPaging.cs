@@ -50,4 +50,37 @@ public static class WallPaging
 
         return (number - 1) % pageCount;
     }
+
+    /// <summary>
+    /// Returns the grid for pages of <paramref name="tiles"/> tiles: the column count whose tiles come closest
+    /// to 1.4 times as wide as high, with a penalty for empty cells.
+    /// </summary>
+    /// <remarks>
+    /// NOTE: the shape assumes a 16:9 screen whose header takes a tenth of its height. On a portrait or
+    /// ultra-wide screen, tiles come out taller or wider than intended.
+    /// </remarks>
+    public static (int Columns, int Rows) Grid(int tiles)
+    {
+        const double ScreenAspect = 16.0 / 9 / 0.9;
+        const double TileAspect = 1.4;
+        const double EmptyCellPenalty = 0.6;
+        if (tiles <= 1)
+        {
+            return (1, 1);
+        }
+
+        var best = (Columns: 1, Rows: tiles, Score: double.MaxValue);
+        for (var columns = 1; columns <= tiles; columns++)
+        {
+            var rows = (int)Math.Ceiling(tiles / (double)columns);
+            var aspect = ScreenAspect * rows / columns;
+            var score = Math.Abs(Math.Log(aspect / TileAspect)) + (EmptyCellPenalty * ((rows * columns) - tiles) / tiles);
+            if (score < best.Score)
+            {
+                best = (columns, rows, score);
+            }
+        }
+
+        return (best.Columns, best.Rows);
+    }
 }

@@ -96,13 +96,16 @@ public partial class Wall
 
     private string EmptyText => Site is null ? "No asset has published telemetry yet." : $"No asset of site {Site} has published telemetry yet.";
 
+    /// <summary>
+    /// Returns the grid size for the largest page of the rotation, so tiles keep their size from page to page
+    /// and a site with few assets still fills the screen.
+    /// </summary>
     private string GridStyle
     {
         get
         {
-            var tiles = WallOptions.Value.TilesPerPage;
-            var columns = Math.Min(tiles, (int)Math.Ceiling(Math.Sqrt(tiles * 4.0 / 3)));
-            var rows = (int)Math.Ceiling(tiles / (double)columns);
+            var tiles = _pages.Count > 0 ? _pages.Max(page => page.Assets.Count) : WallOptions.Value.TilesPerPage;
+            var (columns, rows) = WallPaging.Grid(tiles);
             return string.Create(CultureInfo.InvariantCulture, $"--wall-columns:{columns};--wall-rows:{rows}");
         }
     }

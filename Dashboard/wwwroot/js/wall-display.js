@@ -285,7 +285,7 @@
                 onConnectionUp: () => connectionRestored(),
             },
         },
-    }).catch(error => {
+    }).then(tick, error => {
         // The watchdog reloads the page once the server responds.
         console.warn(`Blazor did not start: ${error}`);
     });
