@@ -42,6 +42,50 @@ public sealed class SparklineServiceTests
     }
 
     [Fact]
+    public async Task CoarseHistory_BeforeFineLive_HasNoFalseGaps()
+    {
+        // Stored readings every 10 s over the whole window; the live window holds the last 300 readings, 1 s apart.
+        _liveOptions.WindowPoints = 300;
+        for (var i = 0; i <= 60; i++)
+        {
+            _store.Add(T0.AddMinutes(-10) + TimeSpan.FromSeconds(10 * i), 1580 + (i % 7));
+        }
+
+        var live = new LiveState(Options.Create(_liveOptions), _time);
+        for (var i = 0; i < 400; i++)
+        {
+            live.Apply(new TelemetryReading(Pump, T0.AddSeconds(-399 + i), [new MetricValue("T30", 1580 + (i % 5))]), T0);
+        }
+
+        var history = new HistoryService(_store, Options.Create(new StorageOptions()), _time);
+        var service = new SparklineService(live, Options.Create(_options), Options.Create(_liveOptions), _time, NullLogger<SparklineService>.Instance, history);
+
+        await Poll.UntilPassesAsync(() => Assert.True(service.Get(Pump, "T30").ValueCount > 300));
+
+        Assert.Single(service.Get(Pump, "T30").Segments);
+    }
+
+    [Fact]
+    public async Task Outage_BetweenHistoryAndLive_IsGap()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            _store.Add(T0.AddMinutes(-9) + TimeSpan.FromSeconds(10 * i), 1580);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            _live.Apply(new TelemetryReading(Pump, T0.AddSeconds(-190 + (10 * i)), [new MetricValue("T30", 1590)]), T0);
+        }
+
+        var service = CreateService(withHistory: true);
+
+        await Poll.UntilPassesAsync(() => Assert.Equal(40, service.Get(Pump, "T30").ValueCount));
+
+        Assert.Equal(2, service.Get(Pump, "T30").Segments.Count);
+    }
+
+    [Fact]
     public void Get_LiveWindowCoversWindow_SkipsHistory()
     {
         for (var i = 0; i <= 66; i++)

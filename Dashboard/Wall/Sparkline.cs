@@ -44,14 +44,16 @@ public static class SparklineBuilder
     /// <summary>
     /// Builds the sparkline of <paramref name="points"/> (oldest first) over the window from
     /// <paramref name="from"/> to <paramref name="to"/>, with at most about <paramref name="maxPoints"/> vertices.
+    /// With <paramref name="markGaps"/> false, only null values break the line, for points whose gaps the
+    /// caller has already marked.
     /// </summary>
-    public static Sparkline Build(IReadOnlyList<TrendPoint> points, DateTimeOffset from, DateTimeOffset to, int maxPoints)
+    public static Sparkline Build(IReadOnlyList<TrendPoint> points, DateTimeOffset from, DateTimeOffset to, int maxPoints, bool markGaps = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(to, from);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 2);
 
         var inWindow = points.Where(point => point.Timestamp >= from && point.Timestamp <= to).ToList();
-        var samples = MarkGaps(inWindow);
+        var samples = markGaps ? MarkGaps(inWindow) : inWindow;
         var valued = inWindow.Where(point => point.Value is not null).ToList();
         if (valued.Count == 0)
         {
@@ -70,21 +72,14 @@ public static class SparklineBuilder
     }
 
     /// <summary>Returns the points with a null-valued marker inserted into every silence that counts as a gap.</summary>
-    private static List<TrendPoint> MarkGaps(List<TrendPoint> points)
+    public static List<TrendPoint> MarkGaps(IReadOnlyList<TrendPoint> points)
     {
         if (points.Count < 3)
         {
-            return points;
+            return [.. points];
         }
 
-        var spacings = new long[points.Count - 1];
-        for (var i = 1; i < points.Count; i++)
-        {
-            spacings[i - 1] = (points[i].Timestamp - points[i - 1].Timestamp).Ticks;
-        }
-
-        Array.Sort(spacings);
-        var threshold = spacings[spacings.Length / 2] * GapFactor;
+        var threshold = MedianSpacing(points).Ticks * GapFactor;
         var marked = new List<TrendPoint>(points.Count + 4) { points[0] };
         for (var i = 1; i < points.Count; i++)
         {
@@ -98,6 +93,24 @@ public static class SparklineBuilder
         }
 
         return marked;
+    }
+
+    /// <summary>Returns the median time between consecutive points, or zero for fewer than two points.</summary>
+    public static TimeSpan MedianSpacing(IReadOnlyList<TrendPoint> points)
+    {
+        if (points.Count < 2)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var spacings = new long[points.Count - 1];
+        for (var i = 1; i < points.Count; i++)
+        {
+            spacings[i - 1] = (points[i].Timestamp - points[i - 1].Timestamp).Ticks;
+        }
+
+        Array.Sort(spacings);
+        return TimeSpan.FromTicks(spacings[spacings.Length / 2]);
     }
 
     /// <summary>

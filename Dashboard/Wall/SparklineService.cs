@@ -81,7 +81,7 @@ public sealed class SparklineService
                 StartHistoryLoad(entry, asset, metric, from, now);
             }
 
-            entry.Sparkline = SparklineBuilder.Build(Merge(entry.History, live), from, now, _options.SparklinePoints);
+            entry.Sparkline = SparklineBuilder.Build(Merge(entry.History, live), from, now, _options.SparklinePoints, markGaps: false);
             entry.ComputedAt = now;
             entry.Dirty = false;
             return entry.Sparkline;
@@ -202,11 +202,16 @@ public sealed class SparklineService
         return points.ToArray();
     }
 
-    /// <summary>Returns the stored points older than the first live point, followed by the live points.</summary>
+    /// <summary>
+    /// Returns the stored points older than the first live point, followed by the live points, with every gap
+    /// marked by a null point. Stored history marks its own gaps (HistoryService emits a null for an empty
+    /// bucket), and often has coarser spacing than live readings. So the live points are checked against their
+    /// own spacing, and the seam between the two against the coarser spacing of both.
+    /// </summary>
     private static List<TrendPoint> Merge(TrendPoint[] history, TrendPoint[] live)
     {
-        var merged = new List<TrendPoint>(history.Length + live.Length);
         var liveStart = live.Length > 0 ? live[0].Timestamp : DateTimeOffset.MaxValue;
+        var merged = new List<TrendPoint>(history.Length + live.Length + 8);
         foreach (var point in history)
         {
             if (point.Timestamp < liveStart)
@@ -215,7 +220,17 @@ public sealed class SparklineService
             }
         }
 
-        merged.AddRange(live);
+        if (merged.Count > 0 && live.Length > 0)
+        {
+            var spacing = TimeSpan.FromTicks(Math.Max(SparklineBuilder.MedianSpacing(merged).Ticks, SparklineBuilder.MedianSpacing(live).Ticks));
+            var seam = live[0].Timestamp - merged[^1].Timestamp;
+            if (spacing > TimeSpan.Zero && seam > spacing * SparklineBuilder.GapFactor)
+            {
+                merged.Add(new TrendPoint(merged[^1].Timestamp + (seam / 2), null));
+            }
+        }
+
+        merged.AddRange(SparklineBuilder.MarkGaps(live));
         return merged;
     }
 
