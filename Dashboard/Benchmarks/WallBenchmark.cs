@@ -18,9 +18,9 @@ namespace Dashboard.Benchmarks;
 /// the displays as tabs of a headless Chromium, and publishes telemetry itself.
 /// </summary>
 /// <remarks>
-/// Memory is the managed heap after a forced full garbage collection, and the process working set, each
-/// measured once with no display open and once with all displays open, under the same background load of one
-/// reading per asset per second. The render rate is counted by <see cref="WallStats"/> on the server while
+/// Memory is the managed heap after a forced full garbage collection, and the process working set. Both are
+/// measured once with no display open and once with all displays open, under the same background load of
+/// one reading per asset per second. The render rate is counted by <see cref="WallStats"/> on the server while
 /// the load runs at <c>--rate</c> messages per second.
 /// </remarks>
 public static class WallBenchmark
@@ -171,14 +171,14 @@ public static class WallBenchmark
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string description, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out after {timeout} waiting for {what}.");
+                throw new TimeoutException($"Timed out after {timeout} waiting for {description}.");
             }
 
             await Task.Delay(100, cancellationToken);

@@ -157,7 +157,7 @@ public partial class Wall
         _alertSubscription = Alerts.Subscribe(_ => RequestUpdate());
         _reconnectSubscription = Services.GetService<CircuitEvents>()?.OnReconnected(() => InvokeAsync(OnReconnected));
         var interval = WallOptions.Value.RotationInterval;
-        _rotation = Time.CreateTimer(_ => _ = InvokeAsync(NextPage), null, interval, interval);
+        _rotation = Time.CreateTimer(_ => _ = InvokeAsync(NextPageAsync), null, interval, interval);
         await EnsureWallDocumentAsync();
     }
 
@@ -182,16 +182,27 @@ public partial class Wall
 
     private string ScopeName => Site ?? "all sites";
 
-    /// <summary>Shows the next page of the rotation; with a single page nothing changes.</summary>
-    private void NextPage()
+    /// <summary>
+    /// Shows the next page of the rotation; with a single page nothing changes. A failure goes to the renderer
+    /// like one in a lifecycle method, because the timer that calls this would otherwise lose it.
+    /// </summary>
+    private Task NextPageAsync()
     {
-        if (_pages.Count > 1)
+        try
         {
-            _pageIndex = (_pageIndex + 1) % _pages.Count;
-        }
+            if (_pages.Count > 1)
+            {
+                _pageIndex = (_pageIndex + 1) % _pages.Count;
+            }
 
-        Refresh();
-        StateHasChanged();
+            Refresh();
+            StateHasChanged();
+            return Task.CompletedTask;
+        }
+        catch (Exception e)
+        {
+            return DispatchExceptionAsync(e);
+        }
     }
 
     /// <summary>

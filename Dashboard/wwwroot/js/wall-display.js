@@ -88,9 +88,12 @@
             title.textContent = "CONNECTION LOST";
             const wait = state.nextAttemptAt === null ? "now" : `in ${Math.ceil(Math.max(0, state.nextAttemptAt - now) / 1000)} s`;
             text.textContent = `Reconnecting to the server: attempt ${state.attempt + 1}, ${wait}.`;
+        } else if (state.reloadReason === "watchdog") {
+            title.textContent = "DISPLAY NOT UPDATING";
+            text.textContent = "The server sent no update. Reloading the page as soon as the server responds.";
         } else {
-            title.textContent = state.reloadReason === "watchdog" ? "DISPLAY NOT UPDATING" : "SERVER RESTARTED";
-            text.textContent = "Reloading the page as soon as the server responds.";
+            title.textContent = "RELOADING";
+            text.textContent = "The server no longer has this display's session, as after a restart. Reloading the page as soon as the server responds.";
         }
 
         elapsed.textContent = `for ${duration(now - since)}`;
