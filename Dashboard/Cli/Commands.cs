@@ -1,3 +1,4 @@
+using Dashboard.Benchmarks;
 using Dashboard.Estimation;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
@@ -8,7 +9,8 @@ namespace Dashboard.Cli;
 /// <summary>
 /// Commands that run one part of the product on its own instead of the web app:
 /// <c>replay</c> publishes the demo engines to any broker, <c>estimator</c> runs the built-in estimator
-/// without the web UI, and <c>bench-alerts</c> measures alert rule evaluation.
+/// without the web UI. The RUL commands train and measure the turbofan model, and the bench commands
+/// measure the product side by side (see BENCHMARKS.md).
 /// </summary>
 public static class Commands
 {
@@ -21,6 +23,7 @@ public static class Commands
         ["report-rul"] = args => Task.FromResult(RulCommands.Run("report-rul", args)),
         ["bench-rul"] = args => Task.FromResult(RulCommands.Run("bench-rul", args)),
         ["bench-alerts"] = Benchmarks.AlertBenchmark.RunAsync,
+        ["bench-wall"] = WallBenchmark.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);

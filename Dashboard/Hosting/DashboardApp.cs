@@ -9,6 +9,7 @@ using Dashboard.Replay;
 using Dashboard.Security;
 using Dashboard.Storage;
 using Dashboard.Telemetry;
+using Dashboard.Wall;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 
@@ -33,6 +34,7 @@ public static class DashboardApp
         builder.AddAlerts();
         builder.AddEstimation();
         builder.AddSecurity();
+        builder.AddWallDisplay();
         builder.AddDashboardUi();
         configure?.Invoke(builder);
 
