@@ -23,7 +23,7 @@ namespace Dashboard.Components.Pages;
 public partial class Wall
 {
     /// <summary>Name of the cascading <see cref="bool"/> that is true once this display's token was revoked.</summary>
-    public const string DisplayRevokedName = Dashboard.Security.Displays.DisplaySessionView.RevokedCascadeName;
+    public const string DisplayRevokedName = Dashboard.Security.Components.DisplaySessionView.RevokedCascadeName;
 
     private IReadOnlyList<WallPage> _pages = [];
     private IReadOnlyList<WallTileModel> _tiles = [];
