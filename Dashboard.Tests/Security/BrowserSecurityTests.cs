@@ -102,12 +102,13 @@ public sealed class BrowserSecurityTests(BrowserFixture browser) : IAsyncLifetim
         await using var page = await browser.NewPageAsync();
         await page.Page.GotoAsync(new Uri(_host.BaseAddress, created.RelativeLink).ToString());
         await BrowserFixture.WaitForInteractiveAsync(page.Page);
-        await page.Page.Locator("[data-testid=wall-title]").WaitForAsync();
+        await page.Page.Locator("[data-testid=wall-view]").WaitForAsync();
 
         await _host.Get<DisplayTokenService>().RevokeAsync(created.Token.Id, TestUsers.Administrator, null, CancellationToken.None);
 
-        await page.Page.Locator("[data-testid=display-revoked]").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
-        Assert.Equal(0, await page.Page.Locator("[data-testid=wall-title]").CountAsync());
+        await page.Page.Locator("[data-testid=wall-revoked]").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        Assert.Equal("true", await page.Page.Locator("[data-testid=wall-view]").GetAttributeAsync("data-revoked"));
+        Assert.Equal(0, await page.Page.Locator("[data-testid=wall-scope]").CountAsync());
         Assert.Equal("/wall", new Uri(page.Page.Url).AbsolutePath);
     }
 
@@ -118,11 +119,11 @@ public sealed class BrowserSecurityTests(BrowserFixture browser) : IAsyncLifetim
         await using var page = await browser.NewPageAsync();
         await page.Page.GotoAsync(new Uri(_host.BaseAddress, created.RelativeLink).ToString());
         await BrowserFixture.WaitForInteractiveAsync(page.Page);
-        await page.Page.Locator("[data-testid=wall-title]").WaitForAsync();
+        await page.Page.Locator("[data-testid=wall-view]").WaitForAsync();
 
         await SecurityDatabaseAccess.ExecuteAsync(_host, "UPDATE display_tokens SET revoked_at = created_at, revoked_by = 'sql' WHERE id = @id", ("@id", created.Token.Id));
 
-        await page.Page.Locator("[data-testid=display-revoked]").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        await page.Page.Locator("[data-testid=wall-revoked]").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
         Assert.Equal("/wall", new Uri(page.Page.Url).AbsolutePath);
     }
 

@@ -64,7 +64,7 @@ public sealed class DisplayTokenTests : IAsyncLifetime
         using var admin = await display.Http.GetAsync("/api/security/display-tokens");
 
         Assert.Equal(HttpStatusCode.OK, wall.StatusCode);
-        Assert.Contains("Wall display", await wall.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"wall-view\"", await wall.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, assets.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, acknowledge.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, admin.StatusCode);

@@ -32,7 +32,7 @@ public sealed class RestartTests(PostgresServer postgres)
         using var wall = await restarted.Http.GetAsync("/wall");
 
         Assert.Equal(HttpStatusCode.OK, wall.StatusCode);
-        Assert.Contains("Wall display", await wall.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"wall-view\"", await wall.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
