@@ -280,6 +280,18 @@ public sealed class PayloadParserTests
         Assert.Contains("object", result.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{ "ts": "2026-03-01T11:59:00Z", "values": { "a\ud800": 1 } }""", "plant/site-1/pump-1/telemetry")]
+    [InlineData("""{ "ts": "2026-03-01\ud800T11:59:00Z", "values": { "a": 1 } }""", "plant/site-1/pump-1/telemetry")]
+    [InlineData("""{ "ts": "2026-03-01T11:59:00Z", "health": 50, "model": "m\udc00" }""", "plant/site-1/pump-1/health")]
+    public void LoneSurrogateEscape_IsInvalidJson(string json, string topic)
+    {
+        var result = Parse(json, topic);
+
+        AssertRejected(result, RejectReason.InvalidJson);
+        Assert.Contains("surrogate", result.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void DeepNesting_IsInvalidJson()
     {

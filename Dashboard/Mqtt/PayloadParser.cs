@@ -80,6 +80,12 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
         {
             return ParseResult.Rejected(RejectReason.InvalidJson, $"invalid JSON at byte {e.BytePositionInLine}: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader validates string escapes only when a string is read: an escaped lone surrogate
+            // such as "\ud800" throws here instead of failing the parse.
+            return ParseResult.Rejected(RejectReason.InvalidJson, $"invalid JSON string: {e.Message}");
+        }
     }
 
     private ParseResult ParseTelemetry(ref Utf8JsonReader reader, AssetKey asset, DateTimeOffset receivedAt)
