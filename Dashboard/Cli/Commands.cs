@@ -1,3 +1,4 @@
+using Dashboard.Benchmarks;
 using Dashboard.Estimation;
 using Dashboard.Mqtt;
 using Dashboard.Replay;
@@ -7,8 +8,8 @@ namespace Dashboard.Cli;
 
 /// <summary>
 /// Commands that run one part of the product on its own instead of the web app:
-/// <c>replay</c> publishes the demo engines to any broker, and <c>estimator</c> runs the built-in estimator
-/// without the web UI.
+/// <c>replay</c> publishes the demo engines to any broker, <c>estimator</c> runs the built-in estimator
+/// without the web UI, and <c>bench</c> runs the ingest and history benchmarks.
 /// </summary>
 public static class Commands
 {
@@ -16,6 +17,7 @@ public static class Commands
     {
         ["replay"] = RunReplayAsync,
         ["estimator"] = RunEstimatorAsync,
+        ["bench"] = BenchmarkCommand.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);
