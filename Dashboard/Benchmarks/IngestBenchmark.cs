@@ -158,7 +158,7 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
     private static bool Check(string target, double ratio)
     {
         var met = ratio >= Target;
-        Console.WriteLine($"  target {target}: {BenchmarkSupport.Format(ratio, "0.00")}, {(met ? "met" : "MISSED")}");
+        Console.WriteLine($"  target {target}: {BenchmarkSupport.Format(ratio, "0.000")}, {(met ? "met" : "MISSED")}");
         return met;
     }
 
