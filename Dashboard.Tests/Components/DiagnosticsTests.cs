@@ -2,7 +2,9 @@ using System.Text;
 using Bunit;
 using Dashboard.Components.Pages;
 using Dashboard.Mqtt;
+using Dashboard.Storage;
 using Dashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Tests.Components;
 
@@ -85,6 +87,29 @@ public sealed class DiagnosticsTests : ComponentTestContext
 
         Assert.Contains("Disconnected to 127.0.0.1:1883", cut.Find("[data-testid=connection-state]").TextContent, StringComparison.Ordinal);
         Assert.Contains("last error: connection refused", cut.Find("[data-testid=broker]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StorageBacklogAndDrops_AreShown()
+    {
+        var storage = Services.GetRequiredService<StorageStats>();
+        storage.Store = "PostgreSQL 127.0.0.1:5432/dashboard";
+        for (var i = 0; i < 3; i++)
+        {
+            storage.Enqueued();
+        }
+
+        storage.BatchStarted(T0.AddSeconds(-90));
+        storage.BatchFailed(new InvalidOperationException("connection refused"), T0);
+        storage.MessageDropped();
+
+        var cut = Render<Diagnostics>();
+
+        Assert.Contains("Backlog: 3 messages", cut.Find("[data-testid=storage-backlog]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("oldest 1 min old", cut.Find("[data-testid=storage-backlog]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("unavailable, retrying (1 failed attempts)", cut.Find("[data-testid=storage-state]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 messages dropped", cut.Find("[data-testid=storage-dropped]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("connection refused", cut.Find("[data-testid=storage-error]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

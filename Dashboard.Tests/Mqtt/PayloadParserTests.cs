@@ -280,6 +280,18 @@ public sealed class PayloadParserTests
         Assert.Contains("object", result.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{ "ts": "2026-03-01T11:59:00Z", "values": { "a\ud800": 1 } }""", "plant/site-1/pump-1/telemetry")]
+    [InlineData("""{ "ts": "2026-03-01\ud800T11:59:00Z", "values": { "a": 1 } }""", "plant/site-1/pump-1/telemetry")]
+    [InlineData("""{ "ts": "2026-03-01T11:59:00Z", "health": 50, "model": "m\udc00" }""", "plant/site-1/pump-1/health")]
+    public void LoneSurrogateEscape_IsInvalidJson(string json, string topic)
+    {
+        var result = Parse(json, topic);
+
+        AssertRejected(result, RejectReason.InvalidJson);
+        Assert.Contains("surrogate", result.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void DeepNesting_IsInvalidJson()
     {
@@ -428,6 +440,56 @@ public sealed class PayloadParserTests
 
         Assert.Equal(new TelemetryReading(Pump, MessageTime, values).Values, result.Reading!.Values);
         Assert.Equal(MessageTime, result.Reading.Timestamp);
+    }
+
+    // ---- metric names reused across messages
+
+    [Fact]
+    public void MetricNames_AreReusedAcrossMessages()
+    {
+        var parser = CreateParser();
+
+        var first = parser.Parse(TelemetryTopic, new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes($$"""{ {{Ts}}, "values": { "T30": 1 } }""")), ReceivedAt);
+        var second = parser.Parse(TelemetryTopic, new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes($$"""{ {{Ts}}, "values": { "T30": 2 } }""")), ReceivedAt);
+
+        Assert.Equal("T30", second.Reading!.Values[0].Metric);
+        Assert.Same(first.Reading!.Values[0].Metric, second.Reading.Values[0].Metric);
+    }
+
+    [Fact]
+    public void MetricNames_BeyondCache_AreStillParsed()
+    {
+        var parser = CreateParser(new IngestOptions { MaxPayloadBytes = 1_000_000 });
+        var json = new StringBuilder($$"""{ {{Ts}}, "values": {""");
+        for (var i = 0; i < 10_050; i++)
+        {
+            json.Append(System.Globalization.CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}\"m{i}\": {i}");
+        }
+
+        json.Append("} }");
+        var payload = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json.ToString()));
+
+        var result = parser.Parse(TelemetryTopic, payload, ReceivedAt);
+        var again = parser.Parse(TelemetryTopic, new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes($$"""{ {{Ts}}, "values": { "m10049": 1, "m10049": 2 } }""")), ReceivedAt);
+
+        Assert.True(result.IsAccepted, result.Detail);
+        Assert.Equal(10_050, result.Reading!.Values.Count);
+        Assert.Equal("m10049", result.Reading.Values[^1].Metric);
+        Assert.Equal(10_049, result.Reading.Values[^1].Value);
+        // Names past the cache are new strings each time, so duplicates must still be found by value.
+        Assert.Equal([new MetricValue("m10049", 2)], again.Reading!.Values);
+        Assert.Equal(1, again.DroppedValues);
+    }
+
+    [Fact]
+    public void MetricName_Over256Bytes_IsParsed()
+    {
+        var name = new string('é', 150);
+
+        var result = Parse($$"""{ {{Ts}}, "values": { "{{name}}": 1 } }""");
+
+        Assert.True(result.IsAccepted, result.Detail);
+        Assert.Equal(name, result.Reading!.Values[0].Metric);
     }
 
     // ---- helpers

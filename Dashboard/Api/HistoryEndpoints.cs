@@ -39,7 +39,7 @@ public static class HistoryEndpoints
         string? metric,
         string? from,
         string? to,
-        int? points,
+        string? points,
         LiveState live,
         IServiceProvider services,
         TimeProvider time,
@@ -58,10 +58,13 @@ public static class HistoryEndpoints
             errors["from"] = [$"'from' ({start:O}) must be earlier than 'to' ({end:O})."];
         }
 
-        var count = points ?? HistoryService.DefaultPoints;
-        if (count is < 2 or > HistoryService.MaxPoints)
+        // Parsed here rather than bound as int?, so that text such as '2.5' gets the same error as 1 does,
+        // instead of a bare 400 that names nothing outside the Development environment.
+        var count = HistoryService.DefaultPoints;
+        if (!string.IsNullOrEmpty(points)
+            && (!int.TryParse(points, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out count) || count is < 2 or > HistoryService.MaxPoints))
         {
-            errors["points"] = [$"'points' must be between 2 and {HistoryService.MaxPoints}, but is {count}."];
+            errors["points"] = [$"'points' must be a whole number from 2 to {HistoryService.MaxPoints}, but is '{points}'."];
         }
 
         if (errors.Count > 0)

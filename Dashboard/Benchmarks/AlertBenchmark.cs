@@ -20,7 +20,7 @@ namespace Dashboard.Benchmarks;
 /// ingest pipeline (embedded broker, parser, live state, SQLite writer) with alert evaluation on and off.
 /// </summary>
 /// <remarks>
-/// Usage: <c>dotnet Dashboard.dll bench-alerts [--assets N] [--metrics N] [--rounds N] [--messages N] [--repeats N]</c>.
+/// Usage: <c>dotnet Dashboard.dll bench alerts [--assets N] [--metrics N] [--rounds N] [--messages N] [--repeats N]</c>.
 /// Every asset reports every metric in each round, and five rules match every metric, so one round is
 /// assets × metrics × 5 evaluations. Values follow a bounded random walk that crosses the thresholds
 /// now and then, so some evaluations change alerts and write to the store, as in a plant.
@@ -43,7 +43,7 @@ public static class AlertBenchmark
         }
 
         Console.WriteLine(FormattableString.Invariant(
-            $"bench-alerts: {options.Assets} assets x {options.Metrics} metrics x {RuleCount} rules, {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
+            $"bench alerts: {options.Assets} assets x {options.Metrics} metrics x {RuleCount} rules, {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
         MeasureTrackers(options);
         await MeasureEngineAsync(options);
         await MeasureIngestAsync(options);

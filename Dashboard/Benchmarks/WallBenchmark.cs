@@ -13,7 +13,7 @@ using MQTTnet.Protocol;
 namespace Dashboard.Benchmarks;
 
 /// <summary>
-/// The <c>bench-wall</c> command: measures the server memory that each open wall display costs and the
+/// The <c>bench wall</c> command: measures the server memory that each open wall display costs and the
 /// render rate of each display under load. It runs the app in this process with its embedded broker, opens
 /// the displays as tabs of a headless Chromium, and publishes telemetry itself.
 /// </summary>
@@ -26,7 +26,7 @@ namespace Dashboard.Benchmarks;
 public static class WallBenchmark
 {
     private const string Usage =
-        "Usage: bench-wall [--displays N] [--assets N] [--rate MESSAGES_PER_SECOND] [--seconds N] [--chromium PATH] [--Key=value ...]\n" +
+        "Usage: bench wall [--displays N] [--assets N] [--rate MESSAGES_PER_SECOND] [--seconds N] [--chromium PATH] [--Key=value ...]\n" +
         "  --displays  wall displays to open as headless Chromium tabs (default 100)\n" +
         "  --assets    assets that publish telemetry (default 100)\n" +
         "  --rate      messages per second during the render-rate phase (default 1000)\n" +

@@ -9,8 +9,8 @@ namespace Dashboard.Cli;
 /// <summary>
 /// Commands that run one part of the product on its own instead of the web app:
 /// <c>replay</c> publishes the demo engines to any broker, <c>estimator</c> runs the built-in estimator
-/// without the web UI. The RUL commands train and measure the turbofan model, and the bench commands
-/// measure the product side by side (see BENCHMARKS.md).
+/// without the web UI. The RUL commands train and measure the turbofan model, and <c>bench</c> runs the
+/// benchmarks that BENCHMARKS.md reports.
 /// </summary>
 public static class Commands
 {
@@ -21,9 +21,7 @@ public static class Commands
         ["train-rul"] = args => Task.FromResult(RulCommands.Run("train-rul", args)),
         ["evaluate-rul"] = args => Task.FromResult(RulCommands.Run("evaluate-rul", args)),
         ["report-rul"] = args => Task.FromResult(RulCommands.Run("report-rul", args)),
-        ["bench-rul"] = args => Task.FromResult(RulCommands.Run("bench-rul", args)),
-        ["bench-alerts"] = Benchmarks.AlertBenchmark.RunAsync,
-        ["bench-wall"] = WallBenchmark.RunAsync,
+        ["bench"] = BenchmarkCommand.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);

@@ -81,6 +81,9 @@ internal static partial class LogMessages
     [LoggerMessage(2009, LogLevel.Error, "The store rejected a message from {Asset} for its content; the message is dropped so ingest can continue")]
     public static partial void MessageNotStorable(ILogger logger, Exception exception, string asset);
 
+    [LoggerMessage(2010, LogLevel.Warning, "Stopped with {Messages} received messages not stored within {Timeout}; a broker that keeps the session delivers them again, the embedded broker does not")]
+    public static partial void StoppedWithUnstoredMessages(ILogger logger, int messages, TimeSpan timeout);
+
     [LoggerMessage(4000, LogLevel.Information, "Loaded {Rules} alert rules and {Open} alerts that are not normal")]
     public static partial void AlertsLoaded(ILogger logger, int rules, int open);
 

@@ -9,9 +9,16 @@ public readonly record struct IngestItem(ParseResult Result, MessageAck? Ack, Da
 
 /// <summary>
 /// Where the ingest consumer hands each message after updating the live state. The sink owns the
-/// acknowledgement: it acknowledges a message once the message is stored, in the order it was handed over.
+/// acknowledgement: it acknowledges a message once the message is stored, in the order it was handed over,
+/// unless it declares <see cref="AcknowledgesOnReceipt"/>.
 /// </summary>
 public interface IIngestSink
 {
+    /// <summary>
+    /// Whether the MQTT client may acknowledge each message as soon as it is received, because the sink keeps
+    /// nothing that outlives the process. The items it gets then carry no <see cref="IngestItem.Ack"/>.
+    /// </summary>
+    bool AcknowledgesOnReceipt => false;
+
     ValueTask WriteAsync(IngestItem item, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -18,9 +19,14 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
     /// <summary>Longest site, asset, metric or model name accepted.</summary>
     public const int MaxNameLength = 200;
 
+    /// <summary>Metric names kept for reuse; the names of further metrics are allocated for every message.</summary>
+    private const int MaxCachedNames = 10_000;
+
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 };
 
     private readonly IngestOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+    private int _cachedNames;
 
     public TopicNames Topics => topics;
 
@@ -79,6 +85,12 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
         catch (JsonException e)
         {
             return ParseResult.Rejected(RejectReason.InvalidJson, $"invalid JSON at byte {e.BytePositionInLine}: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader validates string escapes only when a string is read: an escaped lone surrogate
+            // such as "\ud800" throws here instead of failing the parse.
+            return ParseResult.Rejected(RejectReason.InvalidJson, $"invalid JSON string: {e.Message}");
         }
     }
 
@@ -315,7 +327,7 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
         _ => null,
     };
 
-    private static List<MetricValue>? ReadValues(ref Utf8JsonReader reader, ref int dropped)
+    private List<MetricValue>? ReadValues(ref Utf8JsonReader reader, ref int dropped)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -326,7 +338,7 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
         var values = new List<MetricValue>(32);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var metric = reader.GetString()!;
+            var metric = ReadName(ref reader);
             reader.Read();
 
             double? value;
@@ -351,7 +363,7 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
                 continue;
             }
 
-            var existing = values.FindIndex(v => v.Metric == metric);
+            var existing = IndexOf(values, metric);
             if (existing >= 0)
             {
                 // A repeated name keeps its last value, as JSON readers that build objects do.
@@ -364,6 +376,48 @@ public sealed class PayloadParser(TopicNames topics, IOptions<IngestOptions> opt
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// Returns the property name at the reader, reusing the string of an earlier message with the same valid
+    /// name, so that the metric names of every message are not allocated again.
+    /// </summary>
+    private string ReadName(ref Utf8JsonReader reader)
+    {
+        // A name of at most 256 UTF-8 bytes has at most 256 characters once unescaped.
+        const int maxCachedBytes = 256;
+        if (reader.HasValueSequence || reader.ValueSpan.Length > maxCachedBytes)
+        {
+            return reader.GetString()!;
+        }
+
+        Span<char> buffer = stackalloc char[maxCachedBytes];
+        var chars = buffer[..reader.CopyString(buffer)];
+        if (_names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var cached))
+        {
+            return cached;
+        }
+
+        var name = chars.ToString();
+        if (IsValidName(name) && Volatile.Read(ref _cachedNames) < MaxCachedNames && _names.TryAdd(name, name))
+        {
+            Interlocked.Increment(ref _cachedNames);
+        }
+
+        return name;
+    }
+
+    private static int IndexOf(List<MetricValue> values, string metric)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i].Metric, metric, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static TimestampField ReadTimestamp(ref Utf8JsonReader reader)

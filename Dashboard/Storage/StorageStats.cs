@@ -11,6 +11,7 @@ public sealed class StorageStats
     private long _storedRows;
     private long _batches;
     private long _failures;
+    private long _droppedMessages;
     private long _oldestPendingTicks;
 
     public string Store { get; set; } = "none";
@@ -22,6 +23,9 @@ public sealed class StorageStats
     public long StoredRows => Interlocked.Read(ref _storedRows);
 
     public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Messages dropped because the store rejected their data; they are acknowledged and never stored.</summary>
+    public long DroppedMessages => Interlocked.Read(ref _droppedMessages);
 
     /// <summary>Failed write attempts since start.</summary>
     public long Failures => Interlocked.Read(ref _failures);
@@ -55,6 +59,8 @@ public sealed class StorageStats
         LastBatchDuration = duration;
         ConsecutiveFailures = 0;
     }
+
+    internal void MessageDropped() => Interlocked.Increment(ref _droppedMessages);
 
     internal void BatchFailed(Exception error, DateTimeOffset at)
     {

@@ -16,11 +16,18 @@ namespace Dashboard.Storage;
 /// retried with a doubling delay capped at <see cref="StorageOptions.MaxRetryDelay"/>; newer messages wait
 /// behind it, unacknowledged, so the broker redelivers them if the app stops. A batch that the store rejects
 /// for its data (not for an outage) is written message by message, and only the messages that still fail are
-/// dropped, counted and logged, so one bad message cannot stop ingest.
+/// dropped, counted and logged, so one bad message cannot stop ingest. On a stop, the messages already
+/// received are stored before the writer ends.
 /// </remarks>
 public sealed class StorageWriter : BackgroundService, IIngestSink
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest time a stopping writer spends storing the messages it has received.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a stopping writer waits for one more message before it considers the pipeline empty.</summary>
+    private static readonly TimeSpan DrainIdleWait = TimeSpan.FromMilliseconds(200);
 
     private readonly IReadingStore _store;
     private readonly StorageStats _stats;
@@ -52,6 +59,9 @@ public sealed class StorageWriter : BackgroundService, IIngestSink
         });
     }
 
+    /// <summary>Messages handed to the writer that no batch has taken yet.</summary>
+    public int QueuedMessages => _queue.Reader.Count;
+
     public async ValueTask WriteAsync(IngestItem item, CancellationToken cancellationToken)
     {
         await _queue.Writer.WriteAsync(item, cancellationToken);
@@ -66,16 +76,81 @@ public sealed class StorageWriter : BackgroundService, IIngestSink
             await _readiness.WaitAsync(stoppingToken);
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                batch.Clear();
                 await FillAsync(batch, stoppingToken);
-                _stats.BatchStarted(batch[0].ReceivedAt);
-                await StoreWithRetryAsync(batch, stoppingToken);
-                await AcknowledgeAsync(batch, stoppingToken);
+                await StoreAsync(batch, stoppingToken);
+
+                // Cleared before acknowledging, so a stop during the acknowledgements does not store the batch again.
+                IngestItem[] stored = [.. batch];
+                batch.Clear();
+                await AcknowledgeAsync(stored, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Messages not yet stored stay unacknowledged; the broker delivers them again after the restart.
+            // Stopping: what was received is stored below.
+        }
+
+        if (_readiness.IsReady)
+        {
+            await DrainAsync(batch);
+        }
+    }
+
+    /// <summary>
+    /// Stores the messages received before the stop, for at most <see cref="DrainTimeout"/>. The embedded
+    /// broker keeps no messages across a restart, so without this a stop would lose the open batch. What
+    /// cannot be stored in time stays unacknowledged, and a broker that keeps the session (Mosquitto, for
+    /// one) delivers it again.
+    /// </summary>
+    private async Task DrainAsync(List<IngestItem> batch)
+    {
+        using var deadline = new CancellationTokenSource(DrainTimeout, _time);
+        try
+        {
+            while (true)
+            {
+                Drain(batch);
+                if (batch.Count == 0)
+                {
+                    if (!await WaitForStragglerAsync(deadline.Token))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                await StoreAsync(batch, deadline.Token);
+                IngestItem[] stored = [.. batch];
+                batch.Clear();
+                await AcknowledgeAsync(stored, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            var unstored = batch.Count + _queue.Reader.Count;
+            if (unstored > 0)
+            {
+                LogMessages.StoppedWithUnstoredMessages(_logger, unstored, DrainTimeout);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits up to <see cref="DrainIdleWait"/> for a message that the ingest consumer hands over after the
+    /// MQTT client has stopped; returns false when none came.
+    /// </summary>
+    private async Task<bool> WaitForStragglerAsync(CancellationToken deadline)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        idle.CancelAfter(DrainIdleWait);
+        try
+        {
+            return await _queue.Reader.WaitToReadAsync(idle.Token);
+        }
+        catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
@@ -111,51 +186,41 @@ public sealed class StorageWriter : BackgroundService, IIngestSink
         }
     }
 
-    private async Task StoreWithRetryAsync(List<IngestItem> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a batch, retrying while the store is unavailable. When the store rejects the batch for its
+    /// data, the messages are written one by one and only those rejected again are dropped.
+    /// </summary>
+    private async Task StoreAsync(List<IngestItem> batch, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        _stats.BatchStarted(batch[0].ReceivedAt);
         var content = ToStorageBatch(batch);
-        var attempt = 0;
-        while (true)
+        var rows = content.RowCount;
+        try
         {
-            var started = Stopwatch.GetTimestamp();
-            try
+            await WriteWithRetryAsync(content, batch.Count, cancellationToken);
+        }
+        catch (Exception e) when (_store.IsDataError(e))
+        {
+            _stats.BatchFailed(e, _time.GetUtcNow());
+            if (batch.Count == 1)
             {
-                await _store.WriteAsync(content, cancellationToken);
-                if (attempt > 0)
-                {
-                    LogMessages.StorageRecovered(_logger, attempt, (int)_stats.Backlog);
-                }
-
-                _stats.BatchStored(batch.Count, content.RowCount, Stopwatch.GetElapsedTime(started), _queue.Reader.TryPeek(out var next) ? next.ReceivedAt : null);
-                return;
+                Drop(batch[0], e);
+                rows = 0;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            else
             {
-                attempt++;
-                _stats.BatchFailed(e, _time.GetUtcNow());
-                if (_store.IsDataError(e) && batch.Count > 1)
-                {
-                    await StoreOneByOneAsync(batch, cancellationToken);
-                    _stats.BatchStored(batch.Count, content.RowCount, Stopwatch.GetElapsedTime(started), _queue.Reader.TryPeek(out var next) ? next.ReceivedAt : null);
-                    return;
-                }
-
-                if (_store.IsDataError(e))
-                {
-                    LogMessages.MessageNotStorable(_logger, e, Describe(batch[0]));
-                    _stats.BatchStored(batch.Count, 0, Stopwatch.GetElapsedTime(started), _queue.Reader.TryPeek(out var next) ? next.ReceivedAt : null);
-                    return;
-                }
-
-                var delay = RetryDelay(attempt);
-                LogMessages.BatchWriteFailed(_logger, e, batch.Count, _store.Description, attempt, delay);
-                await Task.Delay(delay, _time, cancellationToken);
+                rows = await StoreOneByOneAsync(batch, cancellationToken);
             }
         }
+
+        _stats.BatchStored(batch.Count, rows, Stopwatch.GetElapsedTime(started), _queue.Reader.TryPeek(out var next) ? next.ReceivedAt : null);
     }
 
-    private async Task StoreOneByOneAsync(List<IngestItem> batch, CancellationToken cancellationToken)
+    /// <summary>Writes each message in its own transaction and returns the rows stored.</summary>
+    private async Task<int> StoreOneByOneAsync(List<IngestItem> batch, CancellationToken cancellationToken)
     {
+        var rows = 0;
         foreach (var item in batch)
         {
             var single = ToStorageBatch([item]);
@@ -166,16 +231,55 @@ public sealed class StorageWriter : BackgroundService, IIngestSink
 
             try
             {
-                await _store.WriteAsync(single, cancellationToken);
+                await WriteWithRetryAsync(single, 1, cancellationToken);
+                rows += single.RowCount;
             }
             catch (Exception e) when (_store.IsDataError(e))
             {
-                LogMessages.MessageNotStorable(_logger, e, Describe(item));
+                Drop(item, e);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Writes until the store commits or rejects the data, waiting with a doubling delay between attempts
+    /// while it is unavailable. A rejection of the data is thrown to the caller.
+    /// </summary>
+    private async Task WriteWithRetryAsync(StorageBatch content, int messages, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        while (true)
+        {
+            try
+            {
+                await _store.WriteAsync(content, cancellationToken);
+                if (attempt > 0)
+                {
+                    LogMessages.StorageRecovered(_logger, attempt, (int)_stats.Backlog);
+                }
+
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !_store.IsDataError(e))
+            {
+                attempt++;
+                _stats.BatchFailed(e, _time.GetUtcNow());
+                var delay = RetryDelay(attempt);
+                LogMessages.BatchWriteFailed(_logger, e, messages, _store.Description, attempt, delay);
+                await Task.Delay(delay, _time, cancellationToken);
             }
         }
     }
 
-    private static async Task AcknowledgeAsync(List<IngestItem> batch, CancellationToken cancellationToken)
+    private void Drop(IngestItem item, Exception error)
+    {
+        _stats.MessageDropped();
+        LogMessages.MessageNotStorable(_logger, error, Describe(item));
+    }
+
+    private static async Task AcknowledgeAsync(IngestItem[] batch, CancellationToken cancellationToken)
     {
         foreach (var item in batch)
         {

@@ -42,10 +42,14 @@ public sealed class IngestConsumer(IngestChannel channel, LiveState live, Teleme
 }
 
 /// <summary>
-/// The sink used when storage is disabled: it acknowledges each message as soon as the live state has it.
+/// The sink used when storage is disabled. The live state lives in memory only, so a message is acknowledged
+/// on receipt (<see cref="AcknowledgesOnReceipt"/>); an item that still carries an acknowledgement gets it
+/// here.
 /// </summary>
 public sealed class AcknowledgeOnlySink : IIngestSink
 {
+    public bool AcknowledgesOnReceipt => true;
+
     public async ValueTask WriteAsync(IngestItem item, CancellationToken cancellationToken)
     {
         if (item.Ack is { } ack)

@@ -280,7 +280,8 @@ public sealed class PostgresReadingStore(NpgsqlDataSource dataSource, ILogger<Po
             await importer.CompleteAsync(cancellationToken);
         }
 
-        // Aggregates take only the rows that were new, so a redelivered batch does not count twice.
+        // Aggregates and latest values take only the rows that were new, so a redelivered batch does not
+        // count twice, and a duplicate with another value cannot replace the value that was stored.
         await ExecuteAsync(
             connection,
             """
@@ -289,24 +290,24 @@ public sealed class PostgresReadingStore(NpgsqlDataSource dataSource, ILogger<Po
                 SELECT asset_id, metric_id, ts, value FROM staging_readings
                 ON CONFLICT DO NOTHING
                 RETURNING asset_id, metric_id, ts, value
+            ), aggregated AS (
+                INSERT INTO readings_minute (asset_id, metric_id, bucket, min, max, sum, count)
+                SELECT asset_id, metric_id, date_bin('1 minute', ts, timestamptz '1970-01-01 00:00:00+00'),
+                       min(value), max(value), coalesce(sum(value), 0), count(value)
+                FROM inserted
+                GROUP BY 1, 2, 3
+                ON CONFLICT (asset_id, metric_id, bucket) DO UPDATE SET
+                    min = least(readings_minute.min, excluded.min),
+                    max = greatest(readings_minute.max, excluded.max),
+                    sum = readings_minute.sum + excluded.sum,
+                    count = readings_minute.count + excluded.count
             )
-            INSERT INTO readings_minute (asset_id, metric_id, bucket, min, max, sum, count)
-            SELECT asset_id, metric_id, date_bin('1 minute', ts, timestamptz '1970-01-01 00:00:00+00'),
-                   min(value), max(value), coalesce(sum(value), 0), count(value)
-            FROM inserted
-            GROUP BY 1, 2, 3
-            ON CONFLICT (asset_id, metric_id, bucket) DO UPDATE SET
-                min = least(readings_minute.min, excluded.min),
-                max = greatest(readings_minute.max, excluded.max),
-                sum = readings_minute.sum + excluded.sum,
-                count = readings_minute.count + excluded.count;
-
             INSERT INTO latest_values (asset_id, metric_id, ts, value)
             SELECT DISTINCT ON (asset_id, metric_id) asset_id, metric_id, ts, value
-            FROM staging_readings
+            FROM inserted
             ORDER BY asset_id, metric_id, ts DESC
             ON CONFLICT (asset_id, metric_id) DO UPDATE SET ts = excluded.ts, value = excluded.value
-            WHERE latest_values.ts <= excluded.ts;
+            WHERE latest_values.ts <= excluded.ts
             """,
             cancellationToken);
     }

@@ -268,25 +268,71 @@ public sealed class SqliteReadingStore : IReadingStore
             reader.GetString(first));
     }
 
-    private async Task WriteReadingsAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TelemetryReading> readings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the readings one value at a time, then updates the per-minute aggregates and the latest values
+    /// once per minute and series from the values that were new, so a redelivered value counts once.
+    /// </summary>
+    /// <remarks>
+    /// Folding the new values in memory first takes two statements per minute and series instead of two per
+    /// value. With 21 metrics per message that roughly halves the statements of a batch. SQLite runs
+    /// in-process and its async methods complete synchronously, so the statements run synchronously.
+    /// </remarks>
+    private Task WriteReadingsAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TelemetryReading> readings, CancellationToken cancellationToken)
     {
-        await using var insert = Prepare(connection, transaction, "INSERT OR IGNORE INTO readings (asset_id, metric_id, ts, value) VALUES (@a, @m, @t, @v)", "@a", "@m", "@t", "@v");
+        var minutes = new Dictionary<(long Asset, long Metric, long Bucket), MinuteAggregate>();
+        var newest = new Dictionary<(long Asset, long Metric), (long Ticks, double? Value)>();
+        using (var insert = Prepare(connection, transaction, "INSERT OR IGNORE INTO readings (asset_id, metric_id, ts, value) VALUES (@a, @m, @t, @v)", "@a", "@m", "@t", "@v"))
+        {
+            foreach (var reading in readings)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var assetId = _assetIds[reading.Asset];
+                var ticks = ToTicks(reading.Timestamp);
+                var bucket = ticks - (((ticks % TicksPerMinute) + TicksPerMinute) % TicksPerMinute);
+                insert.Parameters[0].Value = assetId;
+                insert.Parameters[2].Value = ticks;
+                foreach (var (metric, value) in reading.Values)
+                {
+                    var metricId = _metricIds[metric];
+                    insert.Parameters[1].Value = metricId;
+                    insert.Parameters[3].Value = value is { } number ? number : DBNull.Value;
+                    if (insert.ExecuteNonQuery() == 0)
+                    {
+                        continue;
+                    }
+
+                    minutes[(assetId, metricId, bucket)] = minutes.GetValueOrDefault((assetId, metricId, bucket)).Add(value);
+                    if (!newest.TryGetValue((assetId, metricId), out var current) || ticks >= current.Ticks)
+                    {
+                        newest[(assetId, metricId)] = (ticks, value);
+                    }
+                }
+            }
+        }
 
         // SQLite's two-argument min() and max() return NULL when either side is NULL, hence the coalesce.
-        await using var aggregate = Prepare(
+        using (var aggregate = Prepare(
             connection,
             transaction,
             """
             INSERT INTO readings_minute (asset_id, metric_id, bucket, min, max, sum, count)
-            VALUES (@a, @m, @b, @v, @v, coalesce(@v, 0), @v IS NOT NULL)
+            VALUES (@a, @m, @b, @min, @max, @sum, @count)
             ON CONFLICT (asset_id, metric_id, bucket) DO UPDATE SET
                 min = coalesce(min(readings_minute.min, excluded.min), readings_minute.min, excluded.min),
                 max = coalesce(max(readings_minute.max, excluded.max), readings_minute.max, excluded.max),
                 sum = readings_minute.sum + excluded.sum,
                 count = readings_minute.count + excluded.count
             """,
-            "@a", "@m", "@b", "@v");
-        await using var latest = Prepare(
+            "@a", "@m", "@b", "@min", "@max", "@sum", "@count"))
+        {
+            foreach (var ((assetId, metricId, bucket), minute) in minutes)
+            {
+                Bind(aggregate, assetId, metricId, bucket, (object?)minute.Min ?? DBNull.Value, (object?)minute.Max ?? DBNull.Value, minute.Sum, minute.Count);
+                aggregate.ExecuteNonQuery();
+            }
+        }
+
+        using (var latest = Prepare(
             connection,
             transaction,
             """
@@ -294,29 +340,24 @@ public sealed class SqliteReadingStore : IReadingStore
             ON CONFLICT (asset_id, metric_id) DO UPDATE SET ts = excluded.ts, value = excluded.value
             WHERE excluded.ts >= latest_values.ts
             """,
-            "@a", "@m", "@t", "@v");
-
-        foreach (var reading in readings)
+            "@a", "@m", "@t", "@v"))
         {
-            var assetId = _assetIds[reading.Asset];
-            var ticks = ToTicks(reading.Timestamp);
-            var bucket = ticks - (((ticks % TicksPerMinute) + TicksPerMinute) % TicksPerMinute);
-            foreach (var (metric, value) in reading.Values)
+            foreach (var ((assetId, metricId), (ticks, value)) in newest)
             {
-                var metricId = _metricIds[metric];
-                object dbValue = value is { } number ? number : DBNull.Value;
-                Bind(insert, assetId, metricId, ticks, dbValue);
-                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
-                {
-                    continue;
-                }
-
-                Bind(aggregate, assetId, metricId, bucket, dbValue);
-                await aggregate.ExecuteNonQueryAsync(cancellationToken);
-                Bind(latest, assetId, metricId, ticks, dbValue);
-                await latest.ExecuteNonQueryAsync(cancellationToken);
+                Bind(latest, assetId, metricId, ticks, (object?)value ?? DBNull.Value);
+                latest.ExecuteNonQuery();
             }
         }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Min, max, sum and count of the non-null values of one minute and series; null min and max when all were null.</summary>
+    private readonly record struct MinuteAggregate(double? Min, double? Max, double Sum, long Count)
+    {
+        public MinuteAggregate Add(double? value) => value is not { } number
+            ? this
+            : new MinuteAggregate(Math.Min(Min ?? number, number), Math.Max(Max ?? number, number), Sum + number, Count + 1);
     }
 
     private async Task WriteEstimatesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<HealthEstimate> estimates, CancellationToken cancellationToken)
