@@ -27,8 +27,8 @@ internal static partial class LogMessages
     [LoggerMessage(1006, LogLevel.Warning, "The broker does not support shared subscriptions; subscribing without group {Group}, so every instance receives every message")]
     public static partial void SharedSubscriptionsUnavailable(ILogger logger, string group);
 
-    [LoggerMessage(1005, LogLevel.Warning, "Publishing to {Topic} failed; the message is sent again once the broker is reachable")]
-    public static partial void PublishFailed(ILogger logger, Exception exception, string topic);
+    [LoggerMessage(1005, LogLevel.Warning, "Publishing {Messages} messages failed, the first to {Topic}; they are sent again once the broker is reachable")]
+    public static partial void PublishFailed(ILogger logger, Exception exception, int messages, string topic);
 
     [LoggerMessage(1010, LogLevel.Information, "Embedded MQTT broker listening on {Address}:{Port}")]
     public static partial void EmbeddedBrokerStarted(ILogger logger, string address, int port);

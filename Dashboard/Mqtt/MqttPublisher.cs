@@ -13,6 +13,7 @@ namespace Dashboard.Mqtt;
 public sealed class MqttPublisher : BackgroundService
 {
     private const int QueueCapacity = 100_000;
+    private const int MaxInFlight = 200;
 
     private readonly Channel<MqttApplicationMessage> _queue = Channel.CreateBounded<MqttApplicationMessage>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -71,9 +72,16 @@ public sealed class MqttPublisher : BackgroundService
         var connectionLoop = _connection.RunAsync(stoppingToken);
         try
         {
-            await foreach (var message in _queue.Reader.ReadAllAsync(stoppingToken))
+            var batch = new List<MqttApplicationMessage>(MaxInFlight);
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                await SendAsync(message, stoppingToken);
+                batch.Clear();
+                while (batch.Count < MaxInFlight && _queue.Reader.TryRead(out var message))
+                {
+                    batch.Add(message);
+                }
+
+                await SendAsync(batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -84,25 +92,46 @@ public sealed class MqttPublisher : BackgroundService
         await connectionLoop;
     }
 
-    private async Task SendAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes a batch with all its messages in flight at once, in order on the wire, and sends the ones
+    /// that failed again once the broker is reachable. Awaiting each QoS 1 acknowledgement before the next
+    /// publish would limit the rate to one message per round trip.
+    /// </summary>
+    private async Task SendAsync(List<MqttApplicationMessage> batch, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        IReadOnlyList<MqttApplicationMessage> pending = batch;
+        while (pending.Count > 0 && !cancellationToken.IsCancellationRequested)
         {
-            if (_connection.IsConnected)
+            if (!_connection.IsConnected)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+                continue;
+            }
+
+            var publishes = pending.Select(message => (Message: message, Task: _connection.Client.PublishAsync(message, cancellationToken))).ToArray();
+            var failed = new List<MqttApplicationMessage>();
+            Exception? firstError = null;
+            foreach (var (message, publish) in publishes)
             {
                 try
                 {
-                    await _connection.Client.PublishAsync(message, cancellationToken);
+                    await publish;
                     Interlocked.Increment(ref _published);
-                    return;
                 }
                 catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
                 {
-                    LogMessages.PublishFailed(_logger, e, message.Topic);
+                    firstError ??= e;
+                    failed.Add(message);
                 }
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            pending = failed;
+            if (firstError is not null)
+            {
+                // One line per failed batch, so a broker outage does not log every message.
+                LogMessages.PublishFailed(_logger, firstError, failed.Count, failed[0].Topic);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
         }
     }
 }
