@@ -12,6 +12,7 @@ public sealed class AssetHistory(int capacity, int baselineReadings)
     private readonly Queue<(double Position, double Health)> _health = new();
     private int _start;
     private int _count;
+    private Dictionary<string, (double Mean, double Deviation)>? _baselineStatistics;
 
     public AssetKey? Asset { get; private set; }
 
@@ -57,6 +58,7 @@ public sealed class AssetHistory(int capacity, int baselineReadings)
         if (_baseline.Count < baselineReadings)
         {
             _baseline.Add(reading);
+            _baselineStatistics = null;
         }
 
         Version++;
@@ -69,6 +71,51 @@ public sealed class AssetHistory(int capacity, int baselineReadings)
     {
         _baseline.Clear();
         _baseline.AddRange(readings.Take(baselineReadings));
+        _baselineStatistics = null;
+    }
+
+    /// <summary>
+    /// Returns the mean and sample standard deviation of each metric over the baseline readings, for metrics
+    /// with at least two values. Computed once per baseline.
+    /// </summary>
+    public IReadOnlyDictionary<string, (double Mean, double Deviation)> BaselineStatistics()
+    {
+        if (_baselineStatistics is not null)
+        {
+            return _baselineStatistics;
+        }
+
+        var values = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (var reading in _baseline)
+        {
+            foreach (var (metric, value) in reading.Values)
+            {
+                if (value is { } number)
+                {
+                    if (!values.TryGetValue(metric, out var list))
+                    {
+                        values[metric] = list = [];
+                    }
+
+                    list.Add(number);
+                }
+            }
+        }
+
+        _baselineStatistics = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        foreach (var (metric, list) in values)
+        {
+            if (list.Count < 2)
+            {
+                continue;
+            }
+
+            var mean = list.Average();
+            var variance = list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1);
+            _baselineStatistics[metric] = (mean, Math.Sqrt(variance));
+        }
+
+        return _baselineStatistics;
     }
 
     /// <summary>Returns the latest <paramref name="count"/> readings, oldest first.</summary>
@@ -114,6 +161,7 @@ public sealed class AssetHistory(int capacity, int baselineReadings)
         _start = 0;
         _count = 0;
         _baseline.Clear();
+        _baselineStatistics = null;
         _health.Clear();
     }
 }

@@ -45,17 +45,16 @@ public sealed class GenericHealthModel(GenericHealthOptions options)
             return null;
         }
 
-        var recent = history.Recent(options.RecentReadings);
+        var recent = RecentMeans(history.Recent(options.RecentReadings));
         var distances = new List<double>();
-        foreach (var metric in history.Baseline[0].Values.Select(v => v.Metric).Where(m => !_excluded.Contains(m)))
+        foreach (var (metric, (mean, deviation)) in history.BaselineStatistics())
         {
-            var (mean, deviation) = MeanAndDeviation(history.Baseline, metric);
-            if (deviation is not > 1e-9 || Mean(recent, metric) is not { } recentMean)
+            if (_excluded.Contains(metric) || deviation <= 1e-9 || !recent.TryGetValue(metric, out var recentMean))
             {
                 continue;
             }
 
-            distances.Add(Math.Abs(recentMean - mean!.Value) / deviation.Value);
+            distances.Add(Math.Abs(recentMean - mean) / deviation);
         }
 
         if (distances.Count == 0)
@@ -141,36 +140,21 @@ public sealed class GenericHealthModel(GenericHealthOptions options)
         _ => 1.282,
     };
 
-    private static (double? Mean, double? Deviation) MeanAndDeviation(IReadOnlyList<TelemetryReading> readings, string metric)
+    /// <summary>Returns the mean of each metric's non-null values over the readings, in one pass.</summary>
+    private static Dictionary<string, double> RecentMeans(IReadOnlyList<TelemetryReading> readings)
     {
-        var values = Values(readings, metric).ToArray();
-        if (values.Length < 2)
-        {
-            return (null, null);
-        }
-
-        var mean = values.Average();
-        var variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1);
-        return (mean, Math.Sqrt(variance));
-    }
-
-    private static double? Mean(IReadOnlyList<TelemetryReading> readings, string metric)
-    {
-        var values = Values(readings, metric).ToArray();
-        return values.Length > 0 ? values.Average() : null;
-    }
-
-    private static IEnumerable<double> Values(IEnumerable<TelemetryReading> readings, string metric)
-    {
+        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
         foreach (var reading in readings)
         {
-            foreach (var (name, value) in reading.Values)
+            foreach (var (metric, value) in reading.Values)
             {
-                if (name == metric && value is { } number)
+                if (value is { } number)
                 {
-                    yield return number;
+                    sums[metric] = sums.TryGetValue(metric, out var total) ? (total.Sum + number, total.Count + 1) : (number, 1);
                 }
             }
         }
+
+        return sums.ToDictionary(pair => pair.Key, pair => pair.Value.Sum / pair.Value.Count, StringComparer.Ordinal);
     }
 }
