@@ -26,8 +26,7 @@ public sealed record AssetSnapshot(
 internal sealed class AssetState(AssetKey key, int windowCapacity)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, LatestValue> _latest = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MetricWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HealthEstimate> _estimates = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastReadingAt;
     private DateTimeOffset? _lastReceivedAt;
@@ -40,21 +39,16 @@ internal sealed class AssetState(AssetKey key, int windowCapacity)
     {
         lock (_lock)
         {
+            var ticks = reading.Timestamp.UtcTicks;
             foreach (var (metric, value) in reading.Values)
             {
-                var point = new TrendPoint(reading.Timestamp, value);
-                if (!_windows.TryGetValue(metric, out var window))
-                {
-                    window = new MetricWindow(windowCapacity);
-                    _windows.Add(metric, window);
-                }
-
-                window.Add(point);
+                var series = GetOrAddSeries(metric);
+                series.Window.Add(ticks, value);
 
                 // A reading older than the latest one is kept in the window but does not replace the latest value.
-                if (!_latest.TryGetValue(metric, out var latest) || reading.Timestamp >= latest.Timestamp)
+                if (series.Latest is not { } latest || reading.Timestamp >= latest.Timestamp)
                 {
-                    _latest[metric] = new LatestValue(reading.Timestamp, value);
+                    series.Latest = new LatestValue(reading.Timestamp, value);
                 }
             }
 
@@ -78,19 +72,14 @@ internal sealed class AssetState(AssetKey key, int windowCapacity)
         {
             foreach (var (metric, timestamp, value) in latest)
             {
-                if (_latest.TryGetValue(metric, out var current) && current.Timestamp >= timestamp)
+                var series = GetOrAddSeries(metric);
+                if (series.Latest is { } current && current.Timestamp >= timestamp)
                 {
                     continue;
                 }
 
-                _latest[metric] = new LatestValue(timestamp, value);
-                if (!_windows.TryGetValue(metric, out var window))
-                {
-                    window = new MetricWindow(windowCapacity);
-                    _windows.Add(metric, window);
-                }
-
-                window.Add(new TrendPoint(timestamp, value));
+                series.Latest = new LatestValue(timestamp, value);
+                series.Window.Add(new TrendPoint(timestamp, value));
                 if (_lastReadingAt is null || timestamp > _lastReadingAt)
                 {
                     _lastReadingAt = timestamp;
@@ -132,7 +121,7 @@ internal sealed class AssetState(AssetKey key, int windowCapacity)
                 _version,
                 _lastReadingAt,
                 _lastReceivedAt,
-                new Dictionary<string, LatestValue>(_latest, StringComparer.Ordinal),
+                LatestValues(),
                 new Dictionary<string, HealthEstimate>(_estimates, StringComparer.Ordinal));
         }
     }
@@ -141,8 +130,33 @@ internal sealed class AssetState(AssetKey key, int windowCapacity)
     {
         lock (_lock)
         {
-            return _windows.TryGetValue(metric, out var window) ? window.CopyAfter(after) : [];
+            return _series.TryGetValue(metric, out var series) ? series.Window.CopyAfter(after) : [];
         }
+    }
+
+    private Series GetOrAddSeries(string metric)
+    {
+        if (!_series.TryGetValue(metric, out var series))
+        {
+            series = new Series(new MetricWindow(windowCapacity));
+            _series.Add(metric, series);
+        }
+
+        return series;
+    }
+
+    private Dictionary<string, LatestValue> LatestValues()
+    {
+        var latest = new Dictionary<string, LatestValue>(_series.Count, StringComparer.Ordinal);
+        foreach (var (metric, series) in _series)
+        {
+            if (series.Latest is { } value)
+            {
+                latest.Add(metric, value);
+            }
+        }
+
+        return latest;
     }
 
     private void Changed()
@@ -150,4 +164,12 @@ internal sealed class AssetState(AssetKey key, int windowCapacity)
         _version++;
         _snapshot = null;
     }
+}
+
+/// <summary>The window and the latest value of one metric, found with one dictionary lookup per value.</summary>
+internal sealed class Series(MetricWindow window)
+{
+    public MetricWindow Window { get; } = window;
+
+    public LatestValue? Latest { get; set; }
 }
