@@ -138,6 +138,23 @@ public sealed class IngestStatsTests
     }
 
     [Fact]
+    public void MessagesPerSecond_IgnoresReceiveTimesOutsideTheWindow()
+    {
+        var stats = Create();
+        stats.RecordReceived();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        stats.RecordReceived();
+
+        // A receive time that lies a whole window behind the current second (a clock step back) shares its
+        // slot and must not be counted in it.
+        stats.RecordReceived(T0.AddSeconds(1 - 10));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2 / 9.0, stats.MessagesPerSecond(), precision: 6);
+        Assert.Equal(3, stats.Received);
+    }
+
+    [Fact]
     public void SetConnection_CountsReconnectsAfterFirstConnect()
     {
         var stats = Create();

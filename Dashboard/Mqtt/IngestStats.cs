@@ -32,8 +32,9 @@ public sealed class IngestStats
     private readonly Queue<RejectedMessage> _lastRejected = new();
     private readonly int _rejectedKept;
     private readonly Lock _rejectedLock = new();
+    // The receive counts of the last seconds: slot i counts second _slotSecond[i], which is i modulo the window.
     private readonly long[] _perSecond = new long[RateWindowSeconds];
-    private long _currentSecond;
+    private readonly long[] _slotSecond = new long[RateWindowSeconds];
     private long _received;
     private long _acceptedTelemetry;
     private long _acceptedHealth;
@@ -45,7 +46,6 @@ public sealed class IngestStats
     {
         _time = time;
         _rejectedKept = options.Value.RejectedMessagesKept;
-        _currentSecond = CurrentSecond();
     }
 
     public long Received => Interlocked.Read(ref _received);
@@ -86,27 +86,46 @@ public sealed class IngestStats
     /// <summary>Messages received per second, averaged over the last complete seconds.</summary>
     public double MessagesPerSecond()
     {
-        lock (_perSecond)
+        var now = CurrentSecond();
+        long sum = 0;
+        for (var second = now - RateWindowSeconds + 1; second < now; second++)
         {
-            Advance(CurrentSecond());
-            long sum = 0;
-            for (var i = 1; i < RateWindowSeconds; i++)
+            var slot = Slot(second);
+            if (Volatile.Read(ref _slotSecond[slot]) == second)
             {
-                sum += _perSecond[(_currentSecond - i) % RateWindowSeconds];
+                sum += Interlocked.Read(ref _perSecond[slot]);
             }
-
-            return sum / (double)(RateWindowSeconds - 1);
         }
+
+        return sum / (double)(RateWindowSeconds - 1);
     }
 
-    public void RecordReceived()
+    public void RecordReceived() => RecordReceived(_time.GetUtcNow());
+
+    /// <summary>Counts one received message; lock-free except once per second, when a slot starts a new second.</summary>
+    public void RecordReceived(DateTimeOffset receivedAt)
     {
         Interlocked.Increment(ref _received);
-        lock (_perSecond)
+        var second = receivedAt.ToUnixTimeSeconds();
+        var slot = Slot(second);
+        if (Volatile.Read(ref _slotSecond[slot]) != second)
         {
-            Advance(CurrentSecond());
-            _perSecond[_currentSecond % RateWindowSeconds]++;
+            lock (_perSecond)
+            {
+                if (_slotSecond[slot] < second)
+                {
+                    _perSecond[slot] = 0;
+                    Volatile.Write(ref _slotSecond[slot], second);
+                }
+                else if (_slotSecond[slot] > second)
+                {
+                    // A receive time from a second that has already left the window (a clock step back).
+                    return;
+                }
+            }
         }
+
+        Interlocked.Increment(ref _perSecond[slot]);
     }
 
     public void RecordAccepted(in ParseResult result)
@@ -171,19 +190,5 @@ public sealed class IngestStats
 
     private long CurrentSecond() => _time.GetUtcNow().ToUnixTimeSeconds();
 
-    private void Advance(long second)
-    {
-        if (second <= _currentSecond)
-        {
-            return;
-        }
-
-        var steps = Math.Min(second - _currentSecond, RateWindowSeconds);
-        for (var i = 1; i <= steps; i++)
-        {
-            _perSecond[(_currentSecond + i) % RateWindowSeconds] = 0;
-        }
-
-        _currentSecond = second;
-    }
+    private static int Slot(long second) => (int)(((second % RateWindowSeconds) + RateWindowSeconds) % RateWindowSeconds);
 }
