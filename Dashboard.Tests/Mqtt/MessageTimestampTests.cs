@@ -78,6 +78,10 @@ public sealed class MessageTimestampTests
         { "2001-01-01T00:00:00Z", "2001-01-01T00:00:00.0000000Z" },
         { "2001-01-01T01:00:00+01:00", "2001-01-01T00:00:00.0000000Z" },
         { "2100-12-31T23:59:59.9999999Z", "2100-12-31T23:59:59.9999999Z" },
+        { "2028-02-29T12:00:00Z", "2028-02-29T12:00:00.0000000Z" },
+        { "2026-03-01T17:29:00+05:30", "2026-03-01T11:59:00.0000000Z" },
+        { "2026-03-02T01:59:00+14:00", "2026-03-01T11:59:00.0000000Z" },
+        { "2026-03-01T00:00:00-11:59", "2026-03-01T11:59:00.0000000Z" },
     };
 
     [Theory]
@@ -110,6 +114,20 @@ public sealed class MessageTimestampTests
     [InlineData("1970-01-01T00:00:00Z")]
     [InlineData("0001-01-01T00:00:00Z")]
     [InlineData("9999-12-31T23:59:59Z")]
+    [InlineData("0000-01-01T00:00:00Z")]
+    [InlineData("2027-02-29T12:00:00Z")]
+    [InlineData("2026-13-01T12:00:00Z")]
+    [InlineData("2026-03-01T24:00:00Z")]
+    [InlineData("2026-03-01T11:60:00Z")]
+    [InlineData("2026-03-01T11:59:60Z")]
+    [InlineData("2026-03-01T11:59:00+15:00")]
+    [InlineData("2026-03-01T11:59:00+01:60")]
+    [InlineData("2026-03-01T11:59:00+01:0")]
+    [InlineData("2026-03-01T11:59:00+01:000")]
+    [InlineData("2026-03-01T11:59:00ZZ")]
+    [InlineData("2026-03-01T11:59:0Z")]
+    [InlineData("2026-03-01T11:59")]
+    [InlineData("٢٠٢٦-03-01T11:59:00Z")]
     public void TryParseIso_RejectsOtherTexts(string text)
     {
         Assert.False(MessageTimestamp.TryParseIso(text, out _), $"'{text}' was accepted.");
