@@ -35,6 +35,9 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
     private const string TopicPrefix = "plant";
     private const int WarmUpMessages = 20_000;
     private const double Target = 0.8;
+
+    /// <summary>How long the app runs idle after its start before its subscriber connects and the messages flow.</summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(15);
 
     /// <summary>How long arrivals may stop before a run fails as incomplete, for example because the broker dropped messages.</summary>
@@ -227,10 +230,16 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
 
             await PublishAllAsync(host, port, messages);
 
-            await using var app = DashboardApp.Build(arguments);
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using var app = DashboardApp.Build(arguments, builder => builder.Services.AddSingleton(new IngestStartGate(gate.Task)));
             var arrivals = new ArrivalCounter(messages.Length);
             using var subscription = app.Services.GetRequiredService<LiveState>().Subscribe(null, _ => arrivals.Arrived());
             await app.StartAsync();
+
+            // A running app has long finished starting; here the tiered JIT still recompiles what start-up ran.
+            // The messages wait in the broker until that is over, so it does not count against the app.
+            await Task.Delay(SettleTime);
+            gate.SetResult();
             await arrivals.WaitAsync(broker);
 
             double? endToEnd = null;
@@ -260,6 +269,9 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             "--environment=Production",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+
+            // The app has no administrator in a new data folder and would print a setup link at every start.
+            "--Logging:LogLevel:Dashboard.Security=Error",
 
             // The build output has no wwwroot folder; the benchmark serves no pages.
             "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles=Error",

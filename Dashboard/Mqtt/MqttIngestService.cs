@@ -23,6 +23,8 @@ public sealed class MqttIngestService : BackgroundService
     private readonly ManagedMqttConnection _connection;
     private readonly IReadOnlyList<TopicKind> _kinds;
     private readonly bool _acknowledgeOnReceipt;
+    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly IngestStartGate? _gate;
     private CancellationToken _stopping;
 
     public MqttIngestService(
@@ -34,8 +36,12 @@ public sealed class MqttIngestService : BackgroundService
         TimeProvider time,
         ILogger<MqttIngestService> logger,
         IIngestSink sink,
-        IngestTopics? topics = null)
+        IngestTopics? topics = null,
+        IHostApplicationLifetime? lifetime = null,
+        IngestStartGate? gate = null)
     {
+        _lifetime = lifetime;
+        _gate = gate;
         _acknowledgeOnReceipt = sink.AcknowledgesOnReceipt;
         _options = options.Value;
         _parser = parser;
@@ -66,10 +72,27 @@ public sealed class MqttIngestService : BackgroundService
 
     public ManagedMqttConnection Connection => _connection;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        return _connection.RunAsync(stoppingToken);
+
+        // Messages flow only once every part of the app has started: the store is migrated, the live state
+        // and the active alerts are restored, and start-up work no longer competes with ingest for the CPU.
+        if (_lifetime is not null)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+        }
+
+        if (_gate is not null)
+        {
+            await _gate.Opened.WaitAsync(stoppingToken);
+        }
+
+        await _connection.RunAsync(stoppingToken);
     }
 
     public override void Dispose()
@@ -125,7 +148,7 @@ public sealed class MqttIngestService : BackgroundService
         e.AutoAcknowledge = _acknowledgeOnReceipt;
         var receivedAt = _time.GetUtcNow();
         var message = e.ApplicationMessage;
-        _stats.RecordReceived();
+        _stats.RecordReceived(receivedAt);
 
         var result = _parser.Parse(message.Topic, message.Payload, receivedAt);
         if (result.IsAccepted)
