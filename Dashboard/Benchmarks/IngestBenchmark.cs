@@ -15,7 +15,8 @@ namespace Dashboard.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Each run first connects the subscriber with a persistent session and disconnects it, then publishes every
-/// message, which the broker queues for the session, and then connects the subscriber again. The live rate
+/// message, which the broker queues for the session, and then connects the subscriber again. The app is
+/// started first and connects only after it has run idle for <see cref="SettleTime"/>. The live rate
 /// is (messages - 1) divided by the time from the first to the last message reaching the live state (for
 /// the bare subscriber, its message handler), so publishing and start-up are not part of it. Storage
 /// variants also report the end-to-end rate: messages divided by the time from the first arrival until all
