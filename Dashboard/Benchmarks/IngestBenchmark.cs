@@ -237,8 +237,8 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             using var subscription = app.Services.GetRequiredService<LiveState>().Subscribe(null, _ => arrivals.Arrived());
             await app.StartAsync();
 
-            // A running app has long finished starting; here the tiered JIT still recompiles what start-up ran.
-            // The messages wait in the broker until that is over, so it does not count against the app.
+            // Right after its start the app still compiles and recompiles methods (tiered JIT), which a
+            // long-running app did long ago. The messages wait in the broker until that is over, so it is not timed.
             await Task.Delay(SettleTime);
             gate.SetResult();
             await arrivals.WaitAsync(broker);

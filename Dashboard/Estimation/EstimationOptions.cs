@@ -49,7 +49,7 @@ public sealed class TurbofanOptions
 
     /// <summary>
     /// Site of the replayed C-MAPSS FD001 training units. For its assets named <c>turbofan-NNN</c> the model
-    /// uses only the ensemble members that did not train on unit NNN, so their live accuracy is out of sample.
+    /// uses only the ensemble member that did not train on unit NNN, so their live accuracy is out of sample.
     /// </summary>
     public string ReplaySite { get; set; } = "demo";
 }

@@ -11,8 +11,8 @@ public sealed class IngestConsumer(IngestChannel channel, LiveState live, Teleme
 {
     /// <summary>
     /// How long the consumer lets messages gather after it has emptied the channel. Waking a thread for every
-    /// single message cost more CPU than handling it (see bench ingest in BENCHMARKS.md); one wake-up per
-    /// millisecond serves a whole burst and adds at most a millisecond before a reading reaches the live view.
+    /// single message cost more CPU than handling it (see bench ingest in BENCHMARKS.md). One wake-up per
+    /// millisecond serves a whole burst, and a reading reaches the live view at most a millisecond later.
     /// </summary>
     internal static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(1);
 

@@ -10,9 +10,9 @@ public readonly record struct TrendPoint(DateTimeOffset Timestamp, double? Value
 /// the owning <see cref="AssetState"/> serialises access.
 /// </summary>
 /// <remarks>
-/// A slot holds UTC ticks and a double, 16 bytes, half the size of a <see cref="TrendPoint"/>: a plant of 1,000
-/// assets with 21 metrics keeps 12.6 million points at the default window, so the size of a slot decides the
-/// memory of the live state. A gap is stored as NaN, which readings never carry (the parser drops NaN).
+/// A slot contains UTC ticks and a double, 16 bytes, half the size of a <see cref="TrendPoint"/>. A plant of
+/// 1,000 assets with 21 metrics keeps 12.6 million points at the default window, so the size of a slot decides
+/// the memory of the live state. A gap is stored as NaN, which readings never carry (the parser drops NaN).
 /// </remarks>
 internal sealed class MetricWindow(int capacity)
 {
