@@ -194,6 +194,31 @@ public abstract class ReadingStoreTests : StoreTestBase
         Assert.False(await Store.HasAssetAsync(new AssetKey("north", "pump-2"), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task FindLastDecrease_ReturnsLatestDrop()
+    {
+        // Two lives of a cycle counter: 1 to 5, then 1 to 3, one reading per second; then a third life from 1.
+        double[] cycles = [1, 2, 3, 4, 5, 1, 2, 3, 1, 2];
+        await WriteSeriesAsync(Pump, WellKnownMetrics.Cycle, T0, TimeSpan.FromSeconds(1), cycles.Length, i => cycles[i]);
+
+        Assert.Equal(T0.AddSeconds(8), await Store.FindLastDecreaseAsync(Pump, WellKnownMetrics.Cycle, T0.AddMinutes(1), CancellationToken.None));
+        Assert.Equal(T0.AddSeconds(5), await Store.FindLastDecreaseAsync(Pump, WellKnownMetrics.Cycle, T0.AddSeconds(8), CancellationToken.None));
+        Assert.Null(await Store.FindLastDecreaseAsync(Pump, WellKnownMetrics.Cycle, T0.AddSeconds(5), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindLastDecrease_SkipsGapsAndOtherSeries()
+    {
+        await WriteAsync(
+            Reading(Pump, T0, (WellKnownMetrics.Cycle, 7), ("T30", 9)),
+            Reading(Pump, T0.AddSeconds(1), (WellKnownMetrics.Cycle, null), ("T30", 1)),
+            Reading(Pump, T0.AddSeconds(2), (WellKnownMetrics.Cycle, 8), ("T30", 2)),
+            Reading(new AssetKey("north", "pump-2"), T0.AddSeconds(3), (WellKnownMetrics.Cycle, 1)));
+
+        Assert.Null(await Store.FindLastDecreaseAsync(Pump, WellKnownMetrics.Cycle, T0.AddMinutes(1), CancellationToken.None));
+        Assert.Null(await Store.FindLastDecreaseAsync(new AssetKey("north", "pump-3"), WellKnownMetrics.Cycle, T0.AddMinutes(1), CancellationToken.None));
+    }
+
     /// <summary>Returns the totals over all per-minute aggregates as text, so a failure shows every number.</summary>
     private async Task<string> MinuteAggregatesAsync()
     {

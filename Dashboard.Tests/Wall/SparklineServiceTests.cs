@@ -213,6 +213,9 @@ public sealed class SparklineServiceTests
 
         public Task<bool> HasAssetAsync(AssetKey asset, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<DateTimeOffset?> FindLastDecreaseAsync(AssetKey asset, string metric, DateTimeOffset before, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
         public bool IsDataError(Exception exception) => false;
 
         public Task<RetentionResult> DeleteOlderThanAsync(DateTimeOffset rawBefore, DateTimeOffset aggregatesBefore, CancellationToken cancellationToken) =>

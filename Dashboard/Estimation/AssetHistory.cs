@@ -65,8 +65,10 @@ public sealed class AssetHistory(int capacity, int baselineReadings)
         return true;
     }
 
-    /// <summary>Uses stored early readings as the baseline, for an asset first seen after a restart.</summary>
-    /// <remarks>TODO: nothing calls this yet, so after a restart the baseline is learned from current readings.</remarks>
+    /// <summary>
+    /// Replaces the baseline with the first <c>baselineReadings</c> of <paramref name="readings"/>, which the
+    /// estimator loads from the store for an asset first seen after a restart.
+    /// </summary>
     public void SetBaseline(IEnumerable<TelemetryReading> readings)
     {
         _baseline.Clear();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Dashboard.Hosting;
 using Dashboard.Mqtt;
+using Dashboard.Storage;
 using Dashboard.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,8 @@ public sealed class EstimatorService : BackgroundService
     private readonly ILogger<EstimatorService> _logger;
     private readonly ConcurrentDictionary<AssetKey, AssetHistory> _histories = new();
     private readonly ConcurrentDictionary<AssetKey, byte> _pending = new();
+    private readonly IReadingStore? _store;
+    private readonly HashSet<AssetKey> _baselineLoaded = [];
     private readonly Channel<AssetKey> _work = Channel.CreateUnbounded<AssetKey>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private long _estimates;
     private long _estimateTicks;
@@ -40,8 +43,10 @@ public sealed class EstimatorService : BackgroundService
         MqttPublisher publisher,
         TopicNames topics,
         IOptions<EstimationOptions> options,
-        ILogger<EstimatorService> logger)
+        ILogger<EstimatorService> logger,
+        IReadingStore? store = null)
     {
+        _store = store;
         _feed = feed.Subscribe(FeedCapacity);
         _estimators = estimators.ToArray();
         _publisher = publisher;
@@ -122,6 +127,11 @@ public sealed class EstimatorService : BackgroundService
             _pending.TryRemove(asset, out _);
             try
             {
+                if (_store is not null && _baselineLoaded.Add(asset))
+                {
+                    await LoadStoredBaselineAsync(_store, _histories[asset], cancellationToken);
+                }
+
                 var started = Stopwatch.GetTimestamp();
                 var estimates = EstimateNow(_histories[asset]);
                 Interlocked.Add(ref _estimateTicks, Stopwatch.GetElapsedTime(started).Ticks);
@@ -137,5 +147,52 @@ public sealed class EstimatorService : BackgroundService
                 LogMessages.EstimateFailed(_logger, e, asset.ToString());
             }
         }
+    }
+
+    /// <summary>
+    /// Replaces the start of a newly seen asset's baseline with the stored first readings of its current life,
+    /// so a restart of the app does not make a degraded asset its own reference. Runs once per asset, on the
+    /// worker, before the asset's first estimate.
+    /// </summary>
+    private async Task LoadStoredBaselineAsync(IReadingStore store, AssetHistory history, CancellationToken cancellationToken)
+    {
+        TelemetryReading firstSeen;
+        lock (history)
+        {
+            if (history.Baseline.Count == 0)
+            {
+                return;
+            }
+
+            firstSeen = history.Baseline[0];
+        }
+
+        IReadOnlyList<TelemetryReading> stored;
+        try
+        {
+            stored = await StoredBaseline.LoadAsync(store, firstSeen, _options.Generic.BaselineReadings, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Without the store the baseline is learned from the readings that arrive, as for a new asset.
+            LogMessages.StoredBaselineFailed(_logger, e, firstSeen.Asset.ToString());
+            return;
+        }
+
+        if (stored.Count == 0)
+        {
+            return;
+        }
+
+        lock (history)
+        {
+            // The history may have started a new life meanwhile; its baseline then no longer begins at firstSeen.
+            if (history.Baseline.Count > 0 && history.Baseline[0] == firstSeen)
+            {
+                history.SetBaseline([.. stored, .. history.Baseline]);
+            }
+        }
+
+        LogMessages.StoredBaselineLoaded(_logger, firstSeen.Asset.ToString(), stored.Count);
     }
 }

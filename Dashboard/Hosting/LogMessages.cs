@@ -108,6 +108,12 @@ internal static partial class LogMessages
     [LoggerMessage(3002, LogLevel.Error, "RUL model file {Path} was not found or could not be read; turbofans get the generic method only. Run 'train-rul' or set Estimation:Turbofan:ModelFile")]
     public static partial void RulModelMissing(ILogger logger, Exception? exception, string path);
 
+    [LoggerMessage(3003, LogLevel.Information, "Loaded the baseline of {Asset} from {Count} stored readings of its current life")]
+    public static partial void StoredBaselineLoaded(ILogger logger, string asset, int count);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Reading the stored baseline of {Asset} failed; its baseline is learned from new readings")]
+    public static partial void StoredBaselineFailed(ILogger logger, Exception exception, string asset);
+
     [LoggerMessage(5000, LogLevel.Information, "Security event {Event}: actor {Actor}, subject {Subject}, detail {Detail}, client {RemoteAddress}")]
     public static partial void SecurityEvent(ILogger logger, Security.Audit.AuditEvent @event, string actor, string subject, string detail, string remoteAddress);
 

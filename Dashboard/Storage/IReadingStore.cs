@@ -22,6 +22,13 @@ public interface IReadingStore
     Task<IReadOnlyList<TrendSample>> ReadRawAsync(AssetKey asset, string metric, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Returns the time of the latest reading of one metric before <paramref name="before"/> whose value is lower
+    /// than that of the reading before it, or null when the values never decrease. Applied to a cycle counter,
+    /// it finds where the current life of an asset began.
+    /// </summary>
+    Task<DateTimeOffset?> FindLastDecreaseAsync(AssetKey asset, string metric, DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Aggregates one metric over [from, to) into buckets of <paramref name="bucketWidth"/> starting at
     /// <paramref name="from"/>, from raw readings or, when <paramref name="useMinuteAggregates"/>, from the
     /// per-minute aggregates. Empty buckets are not returned.

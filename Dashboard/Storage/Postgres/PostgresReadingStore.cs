@@ -130,6 +130,13 @@ public sealed class PostgresReadingStore(NpgsqlDataSource dataSource, ILogger<Po
         return samples;
     }
 
+    public async Task<DateTimeOffset?> FindLastDecreaseAsync(AssetKey asset, string metric, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(StoreQueries.LastDecrease);
+        AddSeries(command, asset, metric, DateTimeOffset.UnixEpoch, before);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime ts ? new DateTimeOffset(ts, TimeSpan.Zero) : null;
+    }
+
     public async Task<IReadOnlyList<BucketAggregate>> ReadBucketsAsync(
         AssetKey asset, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucketWidth, bool useMinuteAggregates, CancellationToken cancellationToken)
     {
@@ -211,8 +218,7 @@ public sealed class PostgresReadingStore(NpgsqlDataSource dataSource, ILogger<Po
     public bool IsDataError(Exception exception) =>
         exception is PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal));
 
-    private const string SeriesFilter =
-        "asset_id = (SELECT id FROM assets WHERE site = @site AND asset = @asset) AND metric_id = (SELECT id FROM metrics WHERE name = @metric)";
+    private const string SeriesFilter = StoreQueries.SeriesFilter;
 
     private const string EstimateColumns = "e.model, e.ts, e.health, e.rul_value, e.rul_unit, e.rul_lower, e.rul_upper";
 

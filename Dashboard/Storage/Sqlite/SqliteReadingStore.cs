@@ -137,6 +137,15 @@ public sealed class SqliteReadingStore : IReadingStore
         return samples;
     }
 
+    public async Task<DateTimeOffset?> FindLastDecreaseAsync(AssetKey asset, string metric, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = StoreQueries.LastDecrease;
+        AddSeries(command, asset, metric, DateTimeOffset.UnixEpoch, before);
+        return await command.ExecuteScalarAsync(cancellationToken) is long ticks ? FromTicks(ticks) : null;
+    }
+
     public async Task<IReadOnlyList<BucketAggregate>> ReadBucketsAsync(
         AssetKey asset, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucketWidth, bool useMinuteAggregates, CancellationToken cancellationToken)
     {
@@ -232,8 +241,7 @@ public sealed class SqliteReadingStore : IReadingStore
     public bool IsDataError(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19 or 20 or 25 };
 
-    private const string SeriesFilter =
-        "asset_id = (SELECT id FROM assets WHERE site = @site AND asset = @asset) AND metric_id = (SELECT id FROM metrics WHERE name = @metric)";
+    private const string SeriesFilter = StoreQueries.SeriesFilter;
 
     private const string EstimateColumns = "e.model, e.ts, e.health, e.rul_value, e.rul_unit, e.rul_lower, e.rul_upper";
 
