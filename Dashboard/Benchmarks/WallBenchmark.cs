@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Claims;
 using Dashboard.Hosting;
 using Dashboard.Mqtt;
+using Dashboard.Security.Displays;
 using Dashboard.Telemetry;
 using Dashboard.Wall;
 using Microsoft.Extensions.Options;
@@ -120,7 +122,14 @@ public static class WallBenchmark
         await using var chromium = await HeadlessChromium.StartAsync(settings.Chromium, cancellationToken);
         var opening = Stopwatch.StartNew();
         var pageCount = (int)Math.Ceiling(settings.Assets / (double)wallOptions.TilesPerPage);
-        for (var i = 0; i < settings.Displays; i++)
+
+        // A wall page needs a display session, as on a real kiosk. The first tab exchanges a display token for
+        // the session cookie, which the other tabs share because they run in the same browser profile.
+        var benchUser = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "bench wall")], "bench"));
+        var display = await app.Services.GetRequiredService<DisplayTokenService>().CreateAsync("bench wall", null, benchUser, null, cancellationToken);
+        await chromium.OpenAsync(new Uri(baseAddress, display.RelativeLink), cancellationToken);
+        await WaitUntilAsync(() => stats.OpenDisplays >= 1, OpenTimeout, "the first display to sign in with its token", cancellationToken);
+        for (var i = 1; i < settings.Displays; i++)
         {
             // The displays are spread over the pages of the rotation, as screens in different halls would be.
             await chromium.OpenAsync(new Uri(baseAddress, $"wall?page={(i % pageCount) + 1}"), cancellationToken);
@@ -145,11 +154,16 @@ public static class WallBenchmark
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(settings.Seconds), cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
-        var rates = stats.Displays().Where(before.ContainsKey).Select(display => (display.Renders - before[display]) / seconds).ToList();
+        var renders = stats.Displays().Where(before.ContainsKey).Select(display => display.Renders - before[display]).ToList();
+        var rates = renders.Select(count => count / seconds).ToList();
+
+        // Renders at most 1/cap apart fit floor(cap x seconds) + 1 times into a window, one more than the rate
+        // alone allows when the first one falls on the window's start.
+        var allowed = Math.Floor(liveOptions.MaxRendersPerSecond * seconds) + 1;
         var received = (ingest.Received - receivedBefore) / seconds;
         Console.WriteLine(
             $"Render rate at {received:F0} messages/s received over {seconds:F0} s: mean {rates.Average():F2}, max {rates.Max():F2} renders/s " +
-            $"per display (cap {liveOptions.MaxRendersPerSecond}); {rates.Count(rate => rate > liveOptions.MaxRendersPerSecond)} of {rates.Count} displays above the cap.");
+            $"per display (cap {liveOptions.MaxRendersPerSecond}); {renders.Count(count => count > allowed)} of {renders.Count} displays rendered more than the cap allows ({allowed:F0} in the window).");
         Console.WriteLine($"Shared sparkline cache: {app.Services.GetRequiredService<SparklineService>().EntryCount} entries.");
 
         // The load stops before the app, whose embedded broker it publishes to.
