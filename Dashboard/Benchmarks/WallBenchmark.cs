@@ -157,7 +157,7 @@ public static class WallBenchmark
         var renders = stats.Displays().Where(before.ContainsKey).Select(display => display.Renders - before[display]).ToList();
         var rates = renders.Select(count => count / seconds).ToList();
 
-        // Renders at most 1/cap apart fit floor(cap x seconds) + 1 times into a window, one more than the rate
+        // Renders at least 1/cap apart fit floor(cap x seconds) + 1 times into a window, one more than the rate
         // alone allows when the first one falls on the window's start.
         var allowed = Math.Floor(liveOptions.MaxRendersPerSecond * seconds) + 1;
         var received = (ingest.Received - receivedBefore) / seconds;
