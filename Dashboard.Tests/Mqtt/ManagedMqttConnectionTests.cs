@@ -23,6 +23,21 @@ public sealed class ManagedMqttConnectionTests
     }
 
     [Fact]
+    public async Task StartPublish_NotConnected_ReturnsFailedTask()
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var message = new MqttApplicationMessageBuilder().WithTopic("plant/north/pump-1/telemetry").WithPayload("{}").Build();
+
+        // MQTTnet 5 throws synchronously when the client is not connected; the helper must not.
+        var thrownAtOnce = Record.Exception(() => { _ = client.PublishAsync(message, CancellationToken.None); });
+        Assert.IsType<MQTTnet.Exceptions.MqttClientNotConnectedException>(thrownAtOnce);
+        var publish = ManagedMqttConnection.StartPublish(client, message, CancellationToken.None);
+
+        Assert.True(publish.IsFaulted);
+        await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttClientNotConnectedException>(() => publish);
+    }
+
+    [Fact]
     public void ReconnectDelay_CapBelowOneSecond_IsCap()
     {
         var connection = Create(new MqttClientFactory().CreateMqttClient(), TimeSpan.FromMilliseconds(500), TimeProvider.System, port: 1);

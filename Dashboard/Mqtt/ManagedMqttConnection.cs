@@ -128,4 +128,21 @@ public sealed class ManagedMqttConnection(
             LogMessages.MqttDisconnectFailed(logger, e, name);
         }
     }
+
+    /// <summary>
+    /// Starts one publish on <paramref name="client"/>. MQTTnet throws at once, not through the task, when the
+    /// connection is gone. This method returns that failure as a failed task, so callers handle it like any
+    /// failed publish instead of letting it escape their loop.
+    /// </summary>
+    public static Task<MqttClientPublishResult> StartPublish(IMqttClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return client.PublishAsync(message, cancellationToken);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            return Task.FromException<MqttClientPublishResult>(e);
+        }
+    }
 }

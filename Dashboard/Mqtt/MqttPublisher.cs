@@ -108,7 +108,7 @@ public sealed class MqttPublisher : BackgroundService
                 continue;
             }
 
-            var publishes = pending.Select(message => (Message: message, Task: _connection.Client.PublishAsync(message, cancellationToken))).ToArray();
+            var publishes = pending.Select(message => (Message: message, Task: ManagedMqttConnection.StartPublish(_connection.Client, message, cancellationToken))).ToArray();
             var failed = new List<MqttApplicationMessage>();
             Exception? firstError = null;
             foreach (var (message, publish) in publishes)

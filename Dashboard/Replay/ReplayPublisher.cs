@@ -109,27 +109,35 @@ public sealed class ReplayPublisher(
     private async Task PublishCycleAsync(IMqttClient client, TopicNames topics, IReadOnlyList<CmapssUnit> units, int[] positions, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var publishes = new Task<MqttClientPublishResult>[units.Count];
-        for (var i = 0; i < units.Count; i++)
-        {
-            var asset = new AssetKey(_options.Site, AssetId(units[i].UnitNumber));
-            var message = new MqttApplicationMessageBuilder()
-                .WithTopic(topics.Topic(asset, TopicKind.Telemetry))
-                .WithPayload(PayloadWriter.Telemetry(now, Values(units[i], positions[i])))
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
-            publishes[i] = client.PublishAsync(message, cancellationToken);
-            positions[i] = (positions[i] + 1) % units[i].Cycles.Count;
-        }
-
+        var publishes = new List<Task<MqttClientPublishResult>>(units.Count);
         try
         {
+            // The connection may drop after the caller's check, and then every publish fails.
+            for (var i = 0; i < units.Count; i++)
+            {
+                var asset = new AssetKey(_options.Site, AssetId(units[i].UnitNumber));
+                var message = new MqttApplicationMessageBuilder()
+                    .WithTopic(topics.Topic(asset, TopicKind.Telemetry))
+                    .WithPayload(PayloadWriter.Telemetry(now, Values(units[i], positions[i])))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build();
+                publishes.Add(ManagedMqttConnection.StartPublish(client, message, cancellationToken));
+            }
+
             await Task.WhenAll(publishes);
             Interlocked.Add(ref _published, units.Count);
         }
-        catch (MQTTnet.Exceptions.MqttCommunicationException e)
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
         {
+            // The connection loop reconnects, and this cycle is skipped.
             LogMessages.ReplayPublishFailed(logger, e);
+        }
+        finally
+        {
+            for (var i = 0; i < units.Count; i++)
+            {
+                positions[i] = (positions[i] + 1) % units[i].Cycles.Count;
+            }
         }
     }
 }
