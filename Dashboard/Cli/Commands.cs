@@ -24,6 +24,34 @@ public static class Commands
         ["bench"] = BenchmarkCommand.RunAsync,
     };
 
+    private const string BrokerOptions = """
+          --host HOST          broker host name or address (default localhost)
+          --port PORT          broker TCP port (default 1883)
+          --username NAME      user name, if the broker requires one
+          --password SECRET    password, if the broker requires one
+          --prefix PREFIX      topic prefix (default plant)
+          --Key=value          any other configuration key, such as --Mqtt:Tls:Enabled=true
+        """;
+
+    private const string ReplayUsage = $"""
+        Usage: dotnet run --project Dashboard -- replay [options]
+        Publishes the NASA C-MAPSS FD001 training engines as telemetry to an MQTT broker, one cycle per
+        Replay:Interval (default 00:00:01), as site Replay:Site (default demo), until stopped with Ctrl+C.
+        A dashboard that replays the same site itself shows both streams mixed: give this replay another
+        site (--Replay:Site=demo2) or run the dashboard with --Replay:Enabled=false.
+        Options:
+        {BrokerOptions}
+        """;
+
+    private const string EstimatorUsage = $"""
+        Usage: dotnet run --project Dashboard -- estimator [options]
+        Runs the built-in estimator without the web UI: it subscribes to telemetry through the shared
+        subscription group estimators, so several instances split the assets, and publishes health and RUL
+        to the health topic. Runs until stopped with Ctrl+C.
+        Options:
+        {BrokerOptions}
+        """;
+
     public static bool IsCommand(string[] args) => args.Length > 0 && Handlers.ContainsKey(args[0]);
 
     public static Task<int> RunAsync(string[] args) => Handlers[args[0]](args[1..]);
@@ -71,6 +99,12 @@ public static class Commands
     /// </summary>
     private static async Task<int> RunEstimatorAsync(string[] args)
     {
+        if (IsHelp(args))
+        {
+            Console.WriteLine(EstimatorUsage);
+            return 0;
+        }
+
         string[] defaults =
         [
             "--Mqtt:PersistentSession=false",
@@ -88,7 +122,16 @@ public static class Commands
 
     private static async Task<int> RunReplayAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(BrokerArguments(args));
+        if (IsHelp(args))
+        {
+            Console.WriteLine(ReplayUsage);
+            return 0;
+        }
+
+        // A client id of its own, so this replay and the one inside a running dashboard do not take each
+        // other's connection over again and again.
+        string[] defaults = [$"--Replay:ClientId=dashboard-replay-{Guid.NewGuid():N}"];
+        var builder = Host.CreateApplicationBuilder([.. defaults, .. BrokerArguments(args)]);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<MqttOptions>().Bind(builder.Configuration.GetSection(MqttOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MqttOptions>, MqttOptionsValidator>();
@@ -97,4 +140,6 @@ public static class Commands
         await builder.Build().RunAsync();
         return 0;
     }
+
+    private static bool IsHelp(string[] args) => args.Any(arg => arg is "--help" or "-h" or "-?");
 }

@@ -36,7 +36,7 @@ public static class RulCommands
               the uncapped truth. The RMSE against the capped truth goes to standard error.
           report-rul [--model MODEL.zip]
               Prints the cross-validation metrics stored in the model file.
-          bench-rul [--model MODEL.zip] [--test test_FD001.txt] [--calls N]
+          bench rul [--model MODEL.zip] [--test test_FD001.txt] [--calls N]
               Measures the single-thread cost in microseconds of one estimate with all fold models, with one fold
               model (an excluded FD001 unit) and of the feature vector alone, cycling through the test units.
         """;
