@@ -29,7 +29,8 @@ public sealed class StoredBaselineTests : IAsyncLifetime
     [Fact]
     public async Task Load_ReturnsStartOfCurrentLife()
     {
-        // Life 1 has cycles 1 to 10 from T0, life 2 cycles 1 to 8 from T0 + 10 s; the estimator then receives cycle 9.
+        // Life 1 has cycles 1 to 10 from T0, and life 2 has cycles 1 to 8 from T0 + 10 s.
+        // The estimator then receives cycle 9 of life 2.
         await WriteLifeAsync(T0, cycles: 10, temperature: 600);
         await WriteLifeAsync(T0.AddSeconds(10), cycles: 8, temperature: 500);
 

@@ -138,7 +138,7 @@ public sealed class IngestStatsTests
     }
 
     [Fact]
-    public void MessagesPerSecond_IgnoresReceiveTimesOutsideTheWindow()
+    public void MessagesPerSecond_IgnoresStaleReceiveTime()
     {
         var stats = Create();
         stats.RecordReceived();

@@ -127,13 +127,14 @@ public sealed class EstimatorService : BackgroundService
             _pending.TryRemove(asset, out _);
             try
             {
+                var history = _histories[asset];
                 if (_store is not null && _baselineLoaded.Add(asset))
                 {
-                    await LoadStoredBaselineAsync(_store, _histories[asset], cancellationToken);
+                    await LoadStoredBaselineAsync(_store, history, cancellationToken);
                 }
 
                 var started = Stopwatch.GetTimestamp();
-                var estimates = EstimateNow(_histories[asset]);
+                var estimates = EstimateNow(history);
                 Interlocked.Add(ref _estimateTicks, Stopwatch.GetElapsedTime(started).Ticks);
                 foreach (var estimate in estimates)
                 {

@@ -76,8 +76,8 @@ public sealed class MqttIngestService : BackgroundService
     {
         _stopping = stoppingToken;
 
-        // Messages flow only once every part of the app has started: the store is migrated, the live state
-        // and the active alerts are restored, and start-up work no longer competes with ingest for the CPU.
+        // Messages flow only once every hosted service has started. By then the live state is restored from the
+        // store (when the database answered at start), and start-up work no longer competes with ingest for the CPU.
         if (_lifetime is not null)
         {
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -14,7 +14,7 @@ public sealed class IngestConsumer(IngestChannel channel, LiveState live, Teleme
     /// single message cost more CPU than handling it (see bench ingest in BENCHMARKS.md). One wake-up per
     /// millisecond serves a whole burst, and a reading reaches the live view at most a millisecond later.
     /// </summary>
-    internal static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
